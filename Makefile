@@ -1,0 +1,66 @@
+# minishop - everything a developer runs goes through here, so a fresh clone needs nothing installed
+# by hand: each target installs what it needs into virtualenvs inside the repository.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV     := .venv
+PY       := $(VENV)/bin/python
+SAMVENV  := .venv-sam
+SAM      := $(SAMVENV)/bin/sam
+PY313     = $(shell infra/scripts/find-python313)
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+# sam build looks for python3.13 on PATH for the python3.13 runtime: the project venv is 3.13.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export SAM_CLI_TELEMETRY := 0
+export AWS_DEFAULT_REGION ?= us-east-1
+
+.PHONY: help deps dev test test-fast lint build bench openapi routes ci clean
+
+help:
+	@echo "make dev      serve the whole API on http://127.0.0.1:3000 (moto + WeChat simulator, seeded)"
+	@echo "make test     run every test (unit, handler, end-to-end); what .ci/run calls"
+	@echo "make lint     sam validate --lint"
+	@echo "make build    sam build (python3.13, arm64)"
+	@echo "make bench    cold-start and DynamoDB round-trip tables"
+	@echo "make openapi  regenerate docs/openapi.json and the fallback route table from the code"
+
+$(VENV)/.installed: requirements-dev.txt layers/shop/requirements.txt
+	@test -x $(PY) || $(PY313) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_FLAGS) -r requirements-dev.txt
+	@touch $@
+
+$(SAMVENV)/.installed: requirements-sam.txt
+	@test -x $(SAMVENV)/bin/python || $(PY313) -m venv $(SAMVENV)
+	$(SAMVENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements-sam.txt
+	@touch $@
+
+deps: $(VENV)/.installed
+
+dev: deps
+	$(PY) -m infra.local.devstack
+
+test: deps
+	$(PY) -m pytest
+
+test-fast: deps
+	$(PY) -m pytest -m "not e2e"
+
+lint: $(SAMVENV)/.installed
+	$(SAM) validate --lint
+
+build: deps $(SAMVENV)/.installed
+	$(SAM) build
+
+bench: deps
+	$(PY) -m bench.coldstart
+	$(PY) -m bench.roundtrips
+
+openapi: deps
+	$(PY) -m infra.tools.openapi --write
+	$(PY) -m infra.tools.routes --write
+
+ci: test lint build
+
+clean:
+	rm -rf .aws-sam .pytest_cache

@@ -1,0 +1,25 @@
+"""POST /auth/login - exchange a wx.login() code for the shop's session token."""
+
+from aws_lambda_powertools.event_handler import Response
+
+from shop import users
+from shop.api import create_app, lambda_handler_for, ok
+from shop.models.common import responses
+from shop.models.users import LoginRequest, LoginResponse
+
+app = create_app()
+
+
+@app.post(
+    "/auth/login",
+    summary="Log in with a wx.login() code",
+    description="Calls WeChat code2session, creates the user on first login and returns the shop's "
+    "own session token. The WeChat session_key never leaves the server.",
+    tags=["auth"],
+    responses=responses(LoginResponse, 400, 401, 403, 413, 415, 429, 502, 503),
+)
+def login(body: LoginRequest) -> Response[LoginResponse]:
+    return ok(users.login(body.code))
+
+
+lambda_handler = lambda_handler_for(app)

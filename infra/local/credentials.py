@@ -1,0 +1,82 @@
+"""Dev credentials, generated once per checkout into .dev/credentials/ (git-ignored).
+
+  credentials.json              every value the functions read as a credential or setting
+  merchant_private_key.pem      the merchant's API key (PKCS#8): the shop signs WeChat Pay requests
+  merchant_public_key.pem       its public half: the simulator verifies those signatures
+  wechatpay_private_key.pem     the simulated WeChat Pay platform key: it signs notifications
+  wechatpay_public_key.pem      its public half (SPKI): the shop verifies notifications with it
+
+A tester can sign and encrypt their own pay notifications with wechatpay_private_key.pem and the
+APIv3 key in credentials.json. Delete the folder to get new ones.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from pathlib import Path
+from typing import Any
+
+from infra.local.template import ROOT
+
+DEV_DIR = ROOT / ".dev" / "credentials"
+
+
+def _rsa_pair() -> tuple[str, str]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode("ascii")
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode("ascii")
+    return private, public
+
+
+def _alnum(n: int) -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(n))
+
+
+def ensure(directory: Path = DEV_DIR) -> dict[str, Any]:
+    """Load the dev credentials, generating them the first time."""
+    path = directory / "credentials.json"
+    if path.exists():
+        return json.loads(path.read_text("utf-8"))
+    directory.mkdir(parents=True, exist_ok=True)
+    merchant_private, merchant_public = _rsa_pair()
+    platform_private, platform_public = _rsa_pair()
+    files = {
+        "merchant_private_key.pem": merchant_private,
+        "merchant_public_key.pem": merchant_public,
+        "wechatpay_private_key.pem": platform_private,
+        "wechatpay_public_key.pem": platform_public,
+    }
+    for name, pem in files.items():
+        (directory / name).write_text(pem, "ascii")
+        (directory / name).chmod(0o600)
+    creds = {
+        "wechat_app_id": "wx" + secrets.token_hex(8),
+        "wechat_app_secret": secrets.token_hex(16),
+        "session_signing_key": _alnum(64),
+        "wechatpay_mch_id": "19" + "".join(secrets.choice(string.digits) for _ in range(8)),
+        "wechatpay_merchant_serial_no": secrets.token_hex(20).upper(),
+        "wechatpay_apiv3_key": _alnum(32),
+        "wechatpay_public_key_id": "PUB_KEY_ID_" + "".join(secrets.choice(string.digits) for _ in range(32)),
+    }
+    path.write_text(json.dumps(creds, indent=2) + "\n", "utf-8")
+    path.chmod(0o600)
+    return creds
+
+
+def function_environment(creds: dict[str, Any], directory: Path = DEV_DIR) -> dict[str, str]:
+    """The credentials as the functions read them without a secret: upper-case variables."""
+    env = {k.upper(): str(v) for k, v in creds.items() if k != "wechat_app_id"}
+    env["WECHAT_APP_ID"] = creds["wechat_app_id"]
+    env["WECHATPAY_MERCHANT_PRIVATE_KEY"] = (directory / "merchant_private_key.pem").read_text("ascii")
+    env["WECHATPAY_PUBLIC_KEY"] = (directory / "wechatpay_public_key.pem").read_text("ascii")
+    return env

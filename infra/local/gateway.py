@@ -1,0 +1,350 @@
+"""A local API Gateway HTTP API (payload format 2.0) in front of local Lambda workers.
+
+Routes are the template's HttpApi events; matching follows API Gateway: the most specific route
+wins (literal segments over {param} over {proxy+}), a method-specific route over ANY, and the
+``$default`` route catches what nothing else matches. Each request becomes a real v2 event.
+
+Each function has a pool of worker processes (see worker.py): a request takes an idle worker or
+starts a new one (a cold start), up to ``max_concurrency`` per function, so concurrent requests run
+in parallel exactly as concurrent Lambda instances would, and races reach DynamoDB (moto) as they
+would in AWS. A worker that overruns the function's Timeout is killed and the caller gets API
+Gateway's 500, as with a Lambda time-out.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import select
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from infra.local.template import ROOT, FunctionSpec, Route
+
+WORKER = Path(__file__).with_name("worker.py")
+LAYER_PATH = ROOT / "layers" / "shop"
+MAX_BODY = 10 * 1024 * 1024  # API Gateway HTTP API payload limit
+TEXT_TYPES = ("application/json", "text/", "application/xml", "application/x-www-form-urlencoded", "application/javascript")
+
+
+class FunctionFailed(Exception):
+    pass
+
+
+class Worker:
+    def __init__(self, spec: FunctionSpec, env: dict[str, str], log: TextIO | None) -> None:
+        self.spec = spec
+        read_fd, write_fd = os.pipe()
+        worker_env = {**env, "LOCAL_WORKER_RESULT_FD": str(write_fd)}
+        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+            [sys.executable, str(WORKER)],
+            stdin=subprocess.PIPE,
+            stdout=log,
+            stderr=subprocess.STDOUT if log is not None else None,
+            env=worker_env,
+            pass_fds=(write_fd,),
+            text=True,
+        )
+        os.close(write_fd)
+        self._results = os.fdopen(read_fd, "r", encoding="utf-8")
+
+    def invoke(self, event: dict[str, Any], request_id: str) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(json.dumps({"event": event, "request_id": request_id}) + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            raise FunctionFailed("worker exited") from None
+        ready, _, _ = select.select([self._results], [], [], self.spec.timeout + 0.5)
+        if not ready:
+            self.kill()
+            raise FunctionFailed(f"Task timed out after {self.spec.timeout} seconds")
+        line = self._results.readline()
+        if not line:
+            self.kill()
+            raise FunctionFailed("worker exited")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise FunctionFailed(f"{answer['error']['errorType']}: {answer['error']['errorMessage']}")
+        return answer["ok"]
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        if self.alive:
+            self.proc.kill()
+        self.proc.wait()
+        self._results.close()
+
+
+class FunctionPool:
+    def __init__(self, spec: FunctionSpec, env: dict[str, str], *, max_concurrency: int, log: TextIO | None) -> None:
+        self.spec = spec
+        self.env = env
+        self.log = log
+        self.max_concurrency = max_concurrency
+        self._idle: list[Worker] = []
+        self._all: list[Worker] = []
+        self._cond = threading.Condition()
+        self.cold_starts = 0
+
+    def _acquire(self) -> Worker:
+        with self._cond:
+            while True:
+                self._all = [w for w in self._all if w.alive]
+                if self._idle:
+                    return self._idle.pop()
+                if len(self._all) < self.max_concurrency:
+                    self.cold_starts += 1
+                    worker = Worker(self.spec, self.env, self.log)
+                    self._all.append(worker)
+                    return worker
+                self._cond.wait()
+
+    def _release(self, worker: Worker) -> None:
+        with self._cond:
+            if worker.alive:
+                self._idle.append(worker)
+            self._cond.notify()
+
+    def invoke(self, event: dict[str, Any], request_id: str) -> dict[str, Any]:
+        worker = self._acquire()
+        try:
+            return worker.invoke(event, request_id)
+        finally:
+            self._release(worker)
+
+    def close(self) -> None:
+        with self._cond:
+            for worker in self._all:
+                if worker.proc.stdin:
+                    worker.proc.stdin.close()
+                worker.kill()
+            self._all, self._idle = [], []
+
+
+# ---------------------------------------------------------------- routing
+
+@dataclass
+class CompiledRoute:
+    route: Route
+    regex: re.Pattern[str]
+    score: tuple[int, ...]
+
+
+def _compile(route: Route) -> CompiledRoute:
+    segments = route.path.strip("/").split("/")
+    regex, score = "", []
+    for seg in segments:
+        m = re.fullmatch(r"\{([A-Za-z0-9_]+)(\+?)\}", seg)
+        if m and m.group(2):
+            regex += f"/(?P<{m.group(1)}>.+)"
+            score.append(0)
+        elif m:
+            regex += f"/(?P<{m.group(1)}>[^/]+)"
+            score.append(1)
+        else:
+            regex += "/" + re.escape(seg)
+            score.append(2)
+    # more specific segments first, then method-specific over ANY
+    return CompiledRoute(route, re.compile(f"^{regex or '/'}$"), (*score, 1 if route.method != "ANY" else 0))
+
+
+class Router:
+    def __init__(self, routes: list[Route]) -> None:
+        self.default = next((r for r in routes if r.path == "$default"), None)
+        self.compiled = sorted((_compile(r) for r in routes if r.path != "$default"), key=lambda c: c.score, reverse=True)
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        for c in self.compiled:
+            if c.route.method not in (method, "ANY"):
+                continue
+            m = c.regex.match(path)
+            if m:
+                return c.route, {k: unquote(v) for k, v in m.groupdict().items()}
+        return (self.default, {}) if self.default else None
+
+
+# ---------------------------------------------------------------- events
+
+def build_event(
+    *, method: str, target: str, headers: list[tuple[str, str]], body: bytes, route: Route,
+    path_params: dict[str, str], source_ip: str, host: str,
+) -> dict[str, Any]:
+    url = urlsplit(target)
+    merged: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in headers:
+        key = name.lower()
+        if key == "cookie":
+            cookies += [c.strip() for c in value.split(";") if c.strip()]
+            continue
+        merged[key] = f"{merged[key]},{value}" if key in merged else value
+    query: dict[str, str] = {}
+    for k, v in parse_qsl(url.query, keep_blank_values=True):
+        query[k] = f"{query[k]},{v}" if k in query else v
+    now = time.time()
+    request_id = base64.b32encode(uuid.uuid4().bytes[:10]).decode().rstrip("=")
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route.route_key,
+        "rawPath": url.path,
+        "rawQueryString": url.query,
+        "headers": merged,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "domainName": host,
+            "domainPrefix": host.split(".")[0],
+            "http": {
+                "method": method,
+                "path": url.path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": source_ip,
+                "userAgent": merged.get("user-agent", ""),
+            },
+            "requestId": request_id,
+            "routeKey": route.route_key,
+            "stage": "$default",
+            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "timeEpoch": int(now * 1000),
+        },
+        "isBase64Encoded": False,
+    }
+    if cookies:
+        event["cookies"] = cookies
+    if query:
+        event["queryStringParameters"] = query
+    if path_params:
+        event["pathParameters"] = path_params
+    if body:
+        content_type = merged.get("content-type", "")
+        textual = not content_type or content_type.startswith(TEXT_TYPES)
+        try:
+            if not textual:
+                raise UnicodeDecodeError("binary", b"", 0, 1, "binary content type")
+            event["body"] = body.decode("utf-8")
+        except UnicodeDecodeError:
+            event["body"] = base64.b64encode(body).decode("ascii")
+            event["isBase64Encoded"] = True
+    return event
+
+
+def _to_http(result: Any) -> tuple[int, list[tuple[str, str]], bytes]:
+    """A Lambda result as API Gateway turns it into HTTP (payload format 2.0 rules)."""
+    if not (isinstance(result, dict) and "statusCode" in result):
+        return 200, [("Content-Type", "application/json")], json.dumps(result).encode("utf-8")
+    headers = [(k, str(v)) for k, v in (result.get("headers") or {}).items()]
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers += [(name, str(v)) for v in values]
+    headers += [("Set-Cookie", c) for c in result.get("cookies") or []]
+    body = result.get("body") or ""
+    data = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode("utf-8")
+    return int(result["statusCode"]), headers, data
+
+
+# ---------------------------------------------------------------- server
+
+class Gateway:
+    def __init__(
+        self, functions: list[FunctionSpec], env_for: Callable[[FunctionSpec], dict[str, str]], *,
+        host: str = "127.0.0.1", port: int = 3000, max_concurrency: int = 10, log: TextIO | None = None,
+        access_log: TextIO | None = sys.stderr,
+    ) -> None:
+        self.pools = {f.logical_id: FunctionPool(f, env_for(f), max_concurrency=max_concurrency, log=log) for f in functions}
+        self.router = Router([r for f in functions for r in f.routes])
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, fmt: str, *args: Any) -> None:
+                if access_log is not None:
+                    access_log.write(f"[gateway] {self.address_string()} {fmt % args}\n")
+                    access_log.flush()
+
+            def _serve(self) -> None:
+                gateway._serve(self)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve  # noqa: N815
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 1024
+
+        self._server = Server((host, port), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="gateway", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> Gateway:
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        for pool in self.pools.values():
+            pool.close()
+
+    @staticmethod
+    def _reply(req: BaseHTTPRequestHandler, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        req.send_response(status)
+        names = {k.lower() for k, _ in headers}
+        for k, v in headers:
+            req.send_header(k, v)
+        if "content-length" not in names:
+            req.send_header("Content-Length", str(len(body)))
+        req.end_headers()
+        if req.command != "HEAD":
+            req.wfile.write(body)
+
+    def _message(self, req: BaseHTTPRequestHandler, status: int, message: str) -> None:
+        self._reply(req, status, [("Content-Type", "application/json")], json.dumps({"message": message}).encode())
+
+    def _serve(self, req: BaseHTTPRequestHandler) -> None:
+        length = int(req.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._message(req, 413, "Request Entity Too Large")
+            req.close_connection = True
+            return
+        body = req.rfile.read(length) if length else b""
+        path = urlsplit(req.path).path
+        matched = self.router.match(req.command, path)
+        if matched is None:
+            self._message(req, 404, "Not Found")
+            return
+        route, params = matched
+        event = build_event(
+            method=req.command, target=req.path, headers=list(req.headers.items()), body=body, route=route,
+            path_params=params, source_ip=req.client_address[0], host=req.headers.get("Host", "127.0.0.1"),
+        )
+        request_id = str(uuid.uuid4())
+        try:
+            result = self.pools[route.function].invoke(event, request_id)
+        except FunctionFailed as exc:
+            sys.stderr.write(f"[gateway] {route.function} failed: {exc}\n")
+            self._message(req, 500, "Internal Server Error")
+            return
+        status, headers, data = _to_http(result)
+        headers.append(("apigw-requestid", event["requestContext"]["requestId"]))
+        self._reply(req, status, headers, data)

@@ -1,0 +1,128 @@
+"""The whole local stack in one object: moto (DynamoDB), tables from template.yaml, the demo shop,
+the WeChat simulator, and the gateway with its Lambda workers. `make dev`, the end-to-end tests and
+the benchmarks all start it the same way."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from infra.local import credentials
+from infra.local.gateway import LAYER_PATH, Gateway
+from infra.local.motoserver import MotoServer
+from infra.local.template import FunctionSpec, Template, create_tables, local_table_names
+from infra.local.wechat_sim import WeChatSimulator
+
+REGION = "us-east-1"
+STACK_NAME = "minishop-local"
+FAKE_AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+
+
+def aws_environment(endpoint: str) -> dict[str, str]:
+    """What makes boto3 talk to moto: an endpoint and fake credentials. Configuration only."""
+    return {**FAKE_AWS, "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION}
+
+
+class LocalStack:
+    def __init__(
+        self, *, port: int = 3000, wechat_port: int = 0, moto_port: int = 0, seed: bool = True,
+        max_concurrency: int = 10, function_log: TextIO | None = None, access_log: TextIO | None = sys.stderr,
+        credentials_dir: Path = credentials.DEV_DIR, template: Template | None = None,
+    ) -> None:
+        self.port, self.wechat_port, self.moto_port = port, wechat_port, moto_port
+        self.seed_data = seed
+        self.max_concurrency = max_concurrency
+        self.function_log, self.access_log = function_log, access_log
+        self.credentials_dir = credentials_dir
+        self.template = template or Template()
+        self.table_names = local_table_names(self.template)
+        self.creds: dict[str, Any] = {}
+        self.moto: MotoServer | None = None
+        self.wechat: WeChatSimulator | None = None
+        self.gateway: Gateway | None = None
+
+    # ------------------------------------------------------------ configuration
+    def refs(self) -> dict[str, Any]:
+        """Local values for the template's Refs: parameters, tables, pseudo parameters."""
+        return {
+            **self.template.parameter_defaults(),
+            **self.table_names,
+            "ShopSecret": "",  # no secret locally: credentials are environment variables
+            "AWS::Region": REGION,
+            "AWS::StackName": STACK_NAME,
+            "AWS::Partition": "aws",
+            "AWS::AccountId": "123456789012",
+            "AWS::URLSuffix": "amazonaws.com",
+        }
+
+    def function_environment(self, spec: FunctionSpec) -> dict[str, str]:
+        """The environment Lambda would give ``spec``, pointed at the local endpoints."""
+        assert self.moto and self.wechat
+        env = {k: str(v) for k, v in self.template.resolve(spec.environment, self.refs()).items()}
+        env.pop("SHOP_SECRET_ID", None)
+        env.update(credentials.function_environment(self.creds, self.credentials_dir))
+        env.update(aws_environment(self.moto.url))
+        env.update(
+            {
+                "WECHAT_API_BASE_URL": self.wechat.url,
+                "WECHATPAY_API_BASE_URL": self.wechat.url,
+                "AWS_LAMBDA_FUNCTION_NAME": spec.logical_id,
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory),
+                "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+                "AWS_LAMBDA_LOG_GROUP_NAME": f"/minishop/{STACK_NAME}/{spec.logical_id}",
+                "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
+                "LAMBDA_TASK_ROOT": str(spec.code_uri),
+                "LOCAL_LAYER_PATH": str(LAYER_PATH),
+                "LOCAL_FUNCTION_TIMEOUT": str(spec.timeout),
+                "_HANDLER": spec.handler,
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "LANG": "C.UTF-8",
+                "TZ": "UTC",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        return env
+
+    # ------------------------------------------------------------ lifecycle
+    def start(self) -> LocalStack:
+        import boto3
+
+        self.creds = credentials.ensure(self.credentials_dir)
+        self.moto = MotoServer(port=self.moto_port).start()
+        client = boto3.client("dynamodb", endpoint_url=self.moto.url, region_name=REGION,
+                              aws_access_key_id="testing", aws_secret_access_key="testing")
+        create_tables(client, self.template, self.table_names)
+        if self.seed_data:
+            self.seed()
+        self.wechat = WeChatSimulator(app_id=self.creds["wechat_app_id"], app_secret=self.creds["wechat_app_secret"],
+                                      port=self.wechat_port).start()
+        self.gateway = Gateway(
+            self.template.functions(), self.function_environment, port=self.port,
+            max_concurrency=self.max_concurrency, log=self.function_log, access_log=self.access_log,
+        ).start()
+        return self
+
+    def seed(self) -> tuple[int, int]:
+        """Seed the demo shop through the domain code, in this process, against moto."""
+        assert self.moto
+        if str(LAYER_PATH) not in sys.path:
+            sys.path.insert(0, str(LAYER_PATH))
+        os.environ.update(aws_environment(self.moto.url))
+        os.environ["SHOP_TABLE_NAME"] = self.table_names["ShopTable"]
+        from shop import db
+        from infra.seed.demo_shop import seed
+
+        db.client.cache_clear()
+        return seed()
+
+    @property
+    def url(self) -> str:
+        assert self.gateway
+        return self.gateway.url
+
+    def stop(self) -> None:
+        for part in (self.gateway, self.wechat, self.moto):
+            if part is not None:
+                part.stop()

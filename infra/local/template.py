@@ -1,0 +1,198 @@
+"""template.yaml as the local stack, the tests and the tools read it: the one source of truth for
+tables, functions, routes and environment.
+
+CloudFormation's short-form tags (!Ref, !Sub, !GetAtt, !If, ...) load as their long form, and
+``resolve`` evaluates the intrinsics given local values for resources and parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template.yaml"
+
+
+class _CfnLoader(yaml.SafeLoader):
+    pass
+
+
+def _intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if tag_suffix == "GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _intrinsic)
+
+
+def load(path: Path = TEMPLATE) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str  # GET, POST, ... or ANY; "$default" route has method "ANY" and path "$default"
+    path: str  # /products/{id}
+    function: str  # logical id
+
+    @property
+    def route_key(self) -> str:
+        return "$default" if self.path == "$default" else f"{self.method} {self.path}"
+
+
+@dataclass
+class FunctionSpec:
+    logical_id: str
+    code_uri: Path
+    handler: str
+    timeout: int
+    memory: int
+    environment: dict[str, Any]
+    routes: list[Route] = field(default_factory=list)
+
+    @property
+    def module(self) -> str:
+        return self.handler.rsplit(".", 1)[0]
+
+    @property
+    def attribute(self) -> str:
+        return self.handler.rsplit(".", 1)[1]
+
+
+class Template:
+    def __init__(self, path: Path = TEMPLATE) -> None:
+        self.path = path
+        self.raw = load(path)
+        self.resources: dict[str, dict[str, Any]] = self.raw.get("Resources", {})
+        self.globals: dict[str, Any] = self.raw.get("Globals", {}).get("Function", {})
+
+    # ------------------------------------------------------------ parts
+    def parameter_defaults(self) -> dict[str, Any]:
+        return {name: p.get("Default") for name, p in self.raw.get("Parameters", {}).items()}
+
+    def of_type(self, cfn_type: str) -> dict[str, dict[str, Any]]:
+        return {k: v for k, v in self.resources.items() if v.get("Type") == cfn_type}
+
+    def tables(self) -> dict[str, dict[str, Any]]:
+        return {k: v["Properties"] for k, v in self.of_type("AWS::DynamoDB::Table").items()}
+
+    def functions(self) -> list[FunctionSpec]:
+        specs = []
+        for logical_id, res in self.of_type("AWS::Serverless::Function").items():
+            props = {**self.globals, **res["Properties"]}
+            env = dict(self.globals.get("Environment", {}).get("Variables", {}))
+            env.update(res["Properties"].get("Environment", {}).get("Variables", {}))
+            spec = FunctionSpec(
+                logical_id=logical_id,
+                code_uri=(self.path.parent / props["CodeUri"]).resolve(),
+                handler=props["Handler"],
+                timeout=int(props.get("Timeout", 3)),
+                memory=int(props.get("MemorySize", 128)),
+                environment=env,
+            )
+            for event in (res["Properties"].get("Events") or {}).values():
+                if event.get("Type") != "HttpApi":
+                    continue
+                ep = event.get("Properties") or {}
+                if "Path" not in ep and "Method" not in ep:
+                    spec.routes.append(Route("ANY", "$default", logical_id))
+                else:
+                    method = str(ep.get("Method", "ANY")).upper()
+                    spec.routes.append(Route("ANY" if method in ("ANY", "X-AMAZON-APIGATEWAY-ANY-METHOD") else method,
+                                             ep["Path"], logical_id))
+            specs.append(spec)
+        return specs
+
+    def routes(self) -> list[Route]:
+        return [r for f in self.functions() for r in f.routes]
+
+    # ------------------------------------------------------------ intrinsics
+    def condition(self, name: str, refs: dict[str, Any]) -> bool:
+        return bool(self.resolve(self.raw.get("Conditions", {})[name], refs))
+
+    def resolve(self, value: Any, refs: dict[str, Any]) -> Any:
+        """Evaluate intrinsics in ``value``. ``refs`` maps parameter names, resource logical ids,
+        ``Logical.Attribute`` and pseudo parameters (``AWS::Region``) to local values."""
+        if isinstance(value, list):
+            return [self.resolve(v, refs) for v in value]
+        if not isinstance(value, dict):
+            return value
+        if len(value) != 1:
+            return {k: self.resolve(v, refs) for k, v in value.items()}
+        (key, arg), = value.items()
+        if key == "Ref":
+            return refs[arg]
+        if key == "Fn::GetAtt":
+            return refs[".".join(arg)]
+        if key == "Fn::Sub":
+            text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], self.resolve(arg[1], refs))
+            return re.sub(r"\$\{([^}!]+)\}", lambda m: str(extra.get(m.group(1), refs.get(m.group(1)))), text)
+        if key == "Fn::If":
+            name, then, otherwise = arg
+            return self.resolve(then if self.condition(name, refs) else otherwise, refs)
+        if key == "Fn::Equals":
+            a, b = self.resolve(arg, refs)
+            return a == b
+        if key == "Fn::Not":
+            return not self.resolve(arg[0], refs)
+        if key == "Fn::And":
+            return all(self.resolve(arg, refs))
+        if key == "Fn::Or":
+            return any(self.resolve(arg, refs))
+        if key == "Fn::Join":
+            sep, parts = arg
+            return sep.join(str(p) for p in self.resolve(parts, refs))
+        if key == "Condition":
+            return self.condition(arg, refs)
+        return {key: self.resolve(arg, refs)}
+
+
+def create_table_requests(template: Template, names: dict[str, str]) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """CreateTable arguments (and UpdateTimeToLive arguments, if any) for every table in the
+    template, from the template's own definitions. ``names`` maps logical ids to table names."""
+    requests = []
+    for logical_id, props in template.tables().items():
+        name = names[logical_id]
+        args: dict[str, Any] = {
+            "TableName": name,
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "KeySchema": props["KeySchema"],
+            "BillingMode": props.get("BillingMode", "PROVISIONED"),
+        }
+        if args["BillingMode"] == "PROVISIONED":
+            args["ProvisionedThroughput"] = props["ProvisionedThroughput"]
+        for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+            if kind in props:
+                args[kind] = [{k: v for k, v in idx.items() if k in ("IndexName", "KeySchema", "Projection")}
+                              for idx in props[kind]]
+        if "StreamSpecification" in props:
+            args["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+        ttl = props.get("TimeToLiveSpecification")
+        ttl_args = {"TableName": name, "TimeToLiveSpecification": ttl} if ttl else None
+        requests.append((args, ttl_args))
+    return requests
+
+
+def create_tables(client: Any, template: Template, names: dict[str, str]) -> None:
+    for args, ttl_args in create_table_requests(template, names):
+        client.create_table(**args)
+        if ttl_args:
+            client.update_time_to_live(**ttl_args)
+
+
+def local_table_names(template: Template, prefix: str = "minishop-local") -> dict[str, str]:
+    return {logical_id: f"{prefix}-{logical_id}" for logical_id in template.tables()}

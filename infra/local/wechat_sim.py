@@ -1,0 +1,147 @@
+"""The WeChat simulator: WeChat's server APIs on loopback, for the local stack and the tests.
+
+Mini-program login (GET /sns/jscode2session)
+  Any js_code logs in: the same code always maps to the same openid, a new code to a new openid
+  (real codes are single use; reusing one here is how a tester logs in as the same user again).
+  Reserved codes answer as WeChat does on failure:
+    invalid -> 40029 invalid code        used      -> 40163 code been used
+    busy    -> -1 system busy            ratelimit -> 45011 rate limited
+    blocked -> 40226 high-risk user      slow      -> answers after 10 s (a client time-out)
+  A wrong appid or secret answers 40013 / 40125.
+
+Access token (POST /cgi-bin/stable_token)
+  The same token while it is valid; force_refresh issues a new one.
+
+Inspection (GET /_sim/openid?code=...)
+  Which openid a code maps to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+import hmac
+import json
+import secrets
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+RESERVED_CODES = {
+    "invalid": (40029, "invalid code"),
+    "used": (40163, "code been used"),
+    "busy": (-1, "system error"),
+    "ratelimit": (45011, "api minute-quota reach limit mustslower retry next minute"),
+    "blocked": (40226, "invalid ip, not in whitelist or high risk user"),
+}
+SLOW_CODE = "slow"
+SLOW_SECONDS = 10
+TOKEN_TTL = 7200
+
+
+class WeChatSimulator:
+    def __init__(self, *, app_id: str, app_secret: str, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self._openid_key = secrets.token_bytes(16)
+        self._token: tuple[str, float] | None = None
+        self._lock = threading.Lock()
+        self.calls: deque[str] = deque(maxlen=1000)
+        sim = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # quiet: the gateway logs requests
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                sim._dispatch(self, "GET")
+
+            def do_POST(self) -> None:  # noqa: N802
+                sim._dispatch(self, "POST")
+
+        self._server = ThreadingHTTPServer((host, port), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="wechat-sim", daemon=True)
+
+    # ------------------------------------------------------------ lifecycle
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> WeChatSimulator:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # ------------------------------------------------------------ behaviour
+    def openid_for(self, code: str) -> str:
+        digest = hmac.new(self._openid_key, code.encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"o-sim{digest[:24]}"
+
+    def _code2session(self, query: dict[str, str]) -> dict[str, Any]:
+        if query.get("appid") != self.app_id:
+            return {"errcode": 40013, "errmsg": "invalid appid"}
+        if query.get("secret") != self.app_secret:
+            return {"errcode": 40125, "errmsg": "invalid appsecret"}
+        if query.get("grant_type") != "authorization_code":
+            return {"errcode": 40002, "errmsg": "invalid grant_type"}
+        code = query.get("js_code", "")
+        if not code:
+            return {"errcode": 41008, "errmsg": "missing code"}
+        if code in RESERVED_CODES:
+            errcode, errmsg = RESERVED_CODES[code]
+            return {"errcode": errcode, "errmsg": errmsg}
+        if code == SLOW_CODE:
+            time.sleep(SLOW_SECONDS)
+        openid = self.openid_for(code)
+        return {
+            "openid": openid,
+            "session_key": secrets.token_urlsafe(16),
+            "unionid": "u-sim" + openid[5:],
+        }
+
+    def _stable_token(self, body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("grant_type") != "client_credential":
+            return {"errcode": 40002, "errmsg": "invalid grant_type"}
+        if body.get("appid") != self.app_id or body.get("secret") != self.app_secret:
+            return {"errcode": 40125, "errmsg": "invalid appsecret"}
+        with self._lock:
+            now = time.time()
+            if body.get("force_refresh") or self._token is None or self._token[1] <= now:
+                self._token = (secrets.token_urlsafe(48), now + TOKEN_TTL)
+            token, expires = self._token
+        return {"access_token": token, "expires_in": int(expires - now)}
+
+    def _dispatch(self, req: BaseHTTPRequestHandler, method: str) -> None:
+        url = urlsplit(req.path)
+        query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+        length = int(req.headers.get("Content-Length") or 0)
+        raw = req.rfile.read(length) if length else b""
+        self.calls.append(f"{method} {url.path}")
+        status, payload = 200, None
+        if method == "GET" and url.path == "/sns/jscode2session":
+            payload = self._code2session(query)
+        elif method == "POST" and url.path == "/cgi-bin/stable_token":
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                body = {}
+            payload = self._stable_token(body if isinstance(body, dict) else {})
+        elif method == "GET" and url.path == "/_sim/openid":
+            payload = {"code": query.get("code", ""), "openid": self.openid_for(query.get("code", ""))}
+        else:
+            status, payload = 404, {"errcode": 404, "errmsg": "not found"}
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        req.send_response(status)
+        req.send_header("Content-Type", "application/json; charset=utf-8")
+        req.send_header("Content-Length", str(len(data)))
+        req.end_headers()
+        req.wfile.write(data)

@@ -1,0 +1,99 @@
+"""docs/openapi.json, generated from the code: each function's resolver describes its own routes
+(Powertools get_openapi_schema) and this merges them into one document for the whole API.
+
+  python -m infra.tools.openapi --write   regenerate
+  python -m infra.tools.openapi           exit 1 if the committed document is out of date
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from typing import Any
+
+from infra.local.template import ROOT, Template
+
+OPENAPI_FILE = ROOT / "docs" / "openapi.json"
+LAYER = ROOT / "layers" / "shop"
+TITLE = "minishop API"
+VERSION = "0.1.0"
+DESCRIPTION = (
+    "Backend of a WeChat mini-program shop. Amounts are integers in fen. Errors always have the shape "
+    '{"error": {"code", "message", "details"}}. Authenticated routes take '
+    "'Authorization: Bearer <token>' from POST /auth/login."
+)
+
+
+def _load_app(logical_id: str, path: Any) -> Any:
+    spec = importlib.util.spec_from_file_location(f"_openapi_{logical_id}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.app
+
+
+def _security() -> dict[str, Any]:
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    return {"bearerAuth": HTTPBearer(description="Token from POST /auth/login")}
+
+
+def build(template: Template | None = None) -> dict[str, Any]:
+    if str(LAYER) not in sys.path:
+        sys.path.insert(0, str(LAYER))
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
+    for fn in (template or Template()).functions():
+        if not any(r.path != "$default" for r in fn.routes):
+            continue
+        app = _load_app(fn.logical_id, fn.code_uri / f"{fn.module}.py")
+        doc = json.loads(app.get_openapi_json_schema(title=TITLE, version=VERSION, security_schemes=_security()))
+        for path, item in doc.get("paths", {}).items():
+            for method, operation in item.items():
+                # Validation failures answer 400 in the shop's error shape (shop.api), never
+                # Powertools' default 422 document.
+                operation["responses"].pop("422", None)
+                if method in paths.get(path, {}):
+                    raise SystemExit(f"{method.upper()} {path} is served by two functions")
+                operation["x-lambda-function"] = fn.logical_id
+                paths.setdefault(path, {})[method] = operation
+        for name, schema in doc.get("components", {}).get("schemas", {}).items():
+            if name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+                continue
+            if name in schemas and schemas[name] != schema:
+                raise SystemExit(f"two different schemas are both named {name}")
+            schemas[name] = schema
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION},
+        "servers": [{"url": "http://127.0.0.1:3000", "description": "make dev"}],
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "schemas": dict(sorted(schemas.items())),
+            "securitySchemes": {
+                name: scheme.model_dump(mode="json", by_alias=True, exclude_none=True)
+                for name, scheme in _security().items()
+            },
+        },
+    }
+
+
+def render() -> str:
+    return json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    text = render()
+    if "--write" in argv:
+        OPENAPI_FILE.parent.mkdir(exist_ok=True)
+        OPENAPI_FILE.write_text(text, "utf-8")
+        return 0
+    if not OPENAPI_FILE.exists() or OPENAPI_FILE.read_text("utf-8") != text:
+        print(f"{OPENAPI_FILE} is out of date: run make openapi", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RequestModel(BaseModel):
+    """Base of every request body: unknown fields are refused, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. invalid_request, not_found")
+    message: str = Field(description="Human-readable explanation for the developer")
+    details: Any = Field(default=None, description="Extra data, e.g. the invalid fields")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+def responses(model: type[BaseModel], *errors: int, status: int = 200, description: str = "OK") -> dict[int, Any]:
+    """OpenAPI ``responses`` of a route: its success document and the error statuses it can answer."""
+    return {
+        status: {"description": description, "content": {"application/json": {"model": model}}},
+        **error_responses(*errors),
+    }
+
+
+def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for the error statuses a route can answer with."""
+    text = {
+        400: "Invalid request (invalid_request, malformed_json, invalid_cursor)",
+        401: "Missing, invalid or expired session token, or an invalid WeChat login code",
+        403: "Forbidden",
+        404: "Not found",
+        409: "Conflict",
+        413: "Body too large",
+        415: "Body is not application/json",
+        429: "Rate limited",
+        502: "WeChat answered unexpectedly",
+        503: "A dependency is busy or unreachable; retry",
+    }
+    return {
+        s: {"description": text[s], "content": {"application/json": {"model": ErrorResponse}}} for s in statuses
+    }

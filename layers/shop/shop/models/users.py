@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shop.models.common import RequestModel
+
+
+class LoginRequest(RequestModel):
+    code: str = Field(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[\x21-\x7e]+$",
+        description="The code from wx.login(); single use, valid for 5 minutes",
+    )
+
+
+class LoginResponse(BaseModel):
+    token: str = Field(description="Send as 'Authorization: Bearer <token>'")
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_at: datetime = Field(description="UTC expiry of the token")
+    expires_in: int = Field(description="Seconds until the token expires")
+    user_id: str
+    is_new_user: bool = Field(description="True when this login created the account")
+
+
+class Profile(BaseModel):
+    """The caller's own profile. Never carries openid, unionid or session_key."""
+
+    id: str
+    nickname: str
+    avatar_url: str | None = None
+    created_at: datetime

@@ -1,0 +1,144 @@
+"""Shoppers: WeChat login and profiles.
+
+Items in the shop table:
+  PK=OPENID#<openid>   SK=IDENTITY   the WeChat identity: user_id, unionid, session_key (server-side
+                                     only), first and last login
+  PK=USER#<user_id>    SK=PROFILE    the profile; openid is kept here for WeChat Pay (payer.openid)
+                                     but no response model carries it
+
+A first login writes both items in one transaction, each conditional on not existing, so concurrent
+first logins with the same openid create exactly one user. A returning user costs one conditional
+UpdateItem; a new one an UpdateItem that fails plus the transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from shop import auth, db
+from shop.clock import iso, now_epoch
+from shop.errors import Unauthorized
+from shop.ids import new_id
+from shop.models.users import LoginResponse, Profile
+from shop.observability import MetricUnit, logger, metrics
+from shop.wechat.miniprogram import WxSession, code_to_session
+
+DEFAULT_NICKNAME = "微信用户"
+
+
+def _identity_key(openid: str) -> dict[str, dict[str, str]]:
+    return {"PK": {"S": f"OPENID#{openid}"}, "SK": {"S": "IDENTITY"}}
+
+
+def _touch_identity(wx: WxSession, now: str) -> str | None:
+    """Record the login on an existing identity; its user id, or None when the openid is new."""
+    names = {"#sk": "session_key", "#at": "last_login_at"}
+    values = {":sk": {"S": wx.session_key}, ":at": {"S": now}}
+    update = "SET #sk = :sk, #at = :at"
+    if wx.unionid:
+        names["#u"] = "unionid"
+        values[":u"] = {"S": wx.unionid}
+        update += ", #u = :u"
+    try:
+        resp = db.client().update_item(
+            TableName=db.table(),
+            Key=_identity_key(wx.openid),
+            UpdateExpression=update,
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+        )
+    except Exception as exc:
+        if db.is_condition_failure(exc):
+            return None
+        raise
+    return resp["Attributes"]["user_id"]["S"]
+
+
+def _create_user(wx: WxSession, now: str) -> str | None:
+    """Create identity and profile together; None when a concurrent login created them first."""
+    user_id = new_id("u")
+    identity = {
+        "PK": f"OPENID#{wx.openid}",
+        "SK": "IDENTITY",
+        "type": "identity",
+        "user_id": user_id,
+        "unionid": wx.unionid,
+        "session_key": wx.session_key,
+        "created_at": now,
+        "last_login_at": now,
+    }
+    profile = {
+        "PK": f"USER#{user_id}",
+        "SK": "PROFILE",
+        "type": "user",
+        "user_id": user_id,
+        "openid": wx.openid,
+        "nickname": DEFAULT_NICKNAME,
+        "created_at": now,
+    }
+    condition = "attribute_not_exists(PK)"
+    try:
+        db.client().transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": db.table(), "Item": db.to_item(identity), "ConditionExpression": condition}},
+                {"Put": {"TableName": db.table(), "Item": db.to_item(profile), "ConditionExpression": condition}},
+            ]
+        )
+    except Exception as exc:
+        if "ConditionalCheckFailed" in db.cancellation_reasons(exc):
+            return None
+        raise
+    return user_id
+
+
+def find_or_create_user(wx: WxSession) -> tuple[str, bool]:
+    now = iso(datetime.now(UTC))
+    user_id = _touch_identity(wx, now)
+    if user_id:
+        return user_id, False
+    user_id = _create_user(wx, now)
+    if user_id:
+        return user_id, True
+    # Lost a race with a concurrent first login of the same openid: that one created the user.
+    user_id = _touch_identity(wx, now)
+    if user_id is None:  # pragma: no cover - the identity exists, the transaction said so
+        raise RuntimeError("identity vanished during login")
+    return user_id, False
+
+
+def login(js_code: str) -> LoginResponse:
+    auth.signing_key()  # a deployment without its key fails here, before WeChat or the table is touched
+    wx = code_to_session(js_code)
+    user_id, is_new = find_or_create_user(wx)
+    token, expires_at = auth.issue(user_id)
+    if is_new:
+        metrics.add_metric(name="UserRegistered", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="Login", unit=MetricUnit.Count, value=1)
+    logger.info("login", extra={"user_id": user_id, "new_user": is_new})
+    return LoginResponse(
+        token=token,
+        expires_at=datetime.fromtimestamp(expires_at, UTC),
+        expires_in=expires_at - now_epoch(),
+        user_id=user_id,
+        is_new_user=is_new,
+    )
+
+
+def get_profile(user_id: str) -> Profile:
+    resp = db.client().get_item(
+        TableName=db.table(),
+        Key={"PK": {"S": f"USER#{user_id}"}, "SK": {"S": "PROFILE"}},
+        ProjectionExpression="user_id, nickname, avatar_url, created_at",
+    )
+    if "Item" not in resp:
+        # A valid token for a user that no longer exists: the session is void.
+        raise Unauthorized("The account no longer exists; log in again.", code="invalid_token")
+    item = db.from_item(resp["Item"])
+    return Profile(
+        id=item["user_id"],
+        nickname=item.get("nickname", DEFAULT_NICKNAME),
+        avatar_url=item.get("avatar_url"),
+        created_at=item["created_at"],
+    )
