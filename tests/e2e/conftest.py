@@ -1,0 +1,105 @@
+"""Starts the local stack exactly as `make dev` does (python -m infra.local.devstack), on free
+ports, and tears it down after the session."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.local.template import ROOT
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class HttpReply:
+    status: int
+    headers: dict[str, str]
+    text: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+    @property
+    def error_code(self) -> str | None:
+        try:
+            return self.json["error"]["code"]
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+@dataclass
+class Stack:
+    url: str
+    moto_url: str
+    wechat_url: str
+    log: Path
+
+    def request(self, method: str, path: str, *, json_body: Any = None, data: bytes | None = None,
+                token: str | None = None, headers: dict[str, str] | None = None) -> HttpReply:
+        hdrs = {"User-Agent": "e2e (wx.request)", **(headers or {})}
+        if json_body is not None:
+            data = json.dumps(json_body).encode("utf-8")
+            hdrs.setdefault("Content-Type", "application/json")
+        if token:
+            hdrs["Authorization"] = f"Bearer {token}"
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=hdrs)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return HttpReply(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read().decode())
+        except urllib.error.HTTPError as err:
+            return HttpReply(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read().decode())
+
+    def get(self, path: str, **kw: Any) -> HttpReply:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, json_body: Any = None, **kw: Any) -> HttpReply:
+        return self.request("POST", path, json_body=json_body, **kw)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    port, wechat_port, moto_port = _free_port(), _free_port(), _free_port()
+    log = tmp_path_factory.mktemp("stack") / "stack.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "infra.local.devstack", "--port", str(port), "--wechat-port", str(wechat_port),
+             "--moto-port", str(moto_port)],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )
+    s = Stack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", f"http://127.0.0.1:{wechat_port}", log)
+    deadline = time.time() + 90
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"the local stack exited: {log.read_text()[-3000:]}")
+        try:
+            if "minishop local stack is up" in log.read_text() and s.get("/categories").status == 200:
+                break
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        if time.time() > deadline:
+            proc.kill()
+            pytest.fail(f"the local stack did not come up: {log.read_text()[-3000:]}")
+        time.sleep(0.3)
+    yield s
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()

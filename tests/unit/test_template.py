@@ -1,0 +1,81 @@
+"""Invariants of template.yaml that `sam validate --lint` does not check."""
+
+from __future__ import annotations
+
+import json
+
+from infra.local.template import Template
+
+TABLE_ACTIONS_READ = {"DynamoDBReadPolicy"}
+
+
+def _walk(value, path=()):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _walk(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk(v, (*path, i))
+    else:
+        yield path, value
+
+
+def test_runtime_architecture_and_layer(template: Template) -> None:
+    g = template.globals
+    assert g["Runtime"] == "python3.13"
+    assert g["Architectures"] == ["arm64"]
+    assert g["Tracing"] == "Active"
+    layer = template.resources["ShopLayer"]
+    assert layer["Metadata"] == {"BuildMethod": "python3.13", "BuildArchitecture": "arm64"}
+
+
+def test_no_hard_coded_partition_or_region(template: Template) -> None:
+    text = json.dumps(template.raw)
+    assert "arn:aws:" not in text and "arn:aws-cn:" not in text
+    assert "amazonaws.com" not in text  # URLs use ${AWS::URLSuffix}
+
+
+def test_every_function_has_its_own_log_group_and_route(template: Template) -> None:
+    for fn in template.functions():
+        props = template.resources[fn.logical_id]["Properties"]
+        group = props["LoggingConfig"]["LogGroup"]["Ref"]
+        assert template.resources[group]["Type"] == "AWS::Logs::LogGroup"
+        assert "RetentionInDays" in template.resources[group]["Properties"]
+        assert fn.routes, f"{fn.logical_id} has no HttpApi route"
+        assert (fn.code_uri / f"{fn.module}.py").exists()
+
+
+def test_policies_are_scoped_templates_never_wildcards(template: Template) -> None:
+    for fn in template.functions():
+        for policy in template.resources[fn.logical_id]["Properties"].get("Policies", []):
+            assert isinstance(policy, dict) and len(policy) == 1, "only SAM policy templates"
+            (name, args), = policy.items()
+            assert name.endswith("Policy")
+            assert args, f"{fn.logical_id}: {name} must be scoped to a resource"
+            for _, leaf in _walk(args):
+                assert leaf != "*"
+
+
+def test_read_only_functions_cannot_write(template: Template) -> None:
+    for logical_id in ("ListCategoriesFunction", "ListProductsFunction", "GetProductFunction", "MeFunction"):
+        names = {next(iter(p)) for p in template.resources[logical_id]["Properties"]["Policies"]}
+        assert "DynamoDBCrudPolicy" not in names and "DynamoDBWritePolicy" not in names
+
+
+def test_catalog_functions_cannot_read_the_secret(template: Template) -> None:
+    for logical_id in ("ListCategoriesFunction", "ListProductsFunction", "GetProductFunction", "FallbackFunction"):
+        names = {next(iter(p)) for p in template.resources[logical_id]["Properties"].get("Policies", [])}
+        assert "AWSSecretsManagerGetSecretValuePolicy" not in names
+
+
+def test_tables_are_on_demand_encrypted_and_recoverable(template: Template) -> None:
+    for name, props in template.tables().items():
+        assert props["BillingMode"] == "PAY_PER_REQUEST", name
+        assert props["SSESpecification"]["SSEEnabled"] is True, name
+        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True, name
+
+
+def test_routes_are_unique_and_there_is_a_default(template: Template) -> None:
+    keys = [r.route_key for r in template.routes()]
+    assert len(keys) == len(set(keys))
+    assert "$default" in keys
