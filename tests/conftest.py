@@ -14,7 +14,22 @@ from tests.helpers import Api
 
 APP_ID = "wx1234567890abcdef"
 APP_SECRET = "test-app-secret-0123456789abcdef"
-SIGNING_KEY = "test-signing-key-" + "k" * 47
+
+
+def rsa_pair() -> tuple[str, str]:
+    """A fresh RSA key pair: (PKCS#8 PEM private key, SPKI PEM public key)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return private, public
+
+
+SESSION_PRIVATE_KEY, SESSION_PUBLIC_KEY = rsa_pair()
 
 # Lambda sets the environment before the handler module is imported; the shared Logger and Metrics
 # read theirs at import, so set them before any test imports the shop package.
@@ -32,7 +47,8 @@ BASE_ENV = {
     "POWERTOOLS_LOG_LEVEL": "INFO",
     "WECHAT_APP_ID": APP_ID,
     "WECHAT_APP_SECRET": APP_SECRET,
-    "SESSION_SIGNING_KEY": SIGNING_KEY,
+    "SESSION_PRIVATE_KEY": SESSION_PRIVATE_KEY,
+    "SESSION_PUBLIC_KEY": SESSION_PUBLIC_KEY,
     "WECHAT_HTTP_TIMEOUT_SECONDS": "1",
 }
 
@@ -55,15 +71,17 @@ def _moto_tables(mp: pytest.MonkeyPatch, template: Template) -> Iterator[dict[st
     import boto3
     from moto import mock_aws
 
-    from shop import db
+    from shop import aws, config
 
     names = local_table_names(template, prefix="test")
     with mock_aws():
         create_tables(boto3.client("dynamodb"), template, names)
         mp.setenv("SHOP_TABLE_NAME", names["ShopTable"])
-        db.client.cache_clear()
+        aws.reset()
+        config.reset()
         yield names
-        db.client.cache_clear()
+        aws.reset()
+        config.reset()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from types import ModuleType
@@ -12,6 +13,7 @@ from typing import Any
 
 from infra.local.gateway import Router, build_event
 from infra.local.template import ROOT, Template
+from infra.local.worker import LambdaContext
 
 _loaded: dict[str, ModuleType] = {}
 
@@ -28,18 +30,8 @@ def load_function(logical_id: str, template: Template | None = None) -> ModuleTy
     return _loaded[logical_id]
 
 
-class FakeContext:
-    def __init__(self, function_name: str) -> None:
-        self.function_name = function_name
-        self.function_version = "$LATEST"
-        self.memory_limit_in_mb = 512
-        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
-        self.aws_request_id = str(uuid.uuid4())
-        self.log_group_name = f"/minishop/test/{function_name}"
-        self.log_stream_name = "test"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 10_000
+def context(function_name: str) -> LambdaContext:
+    return LambdaContext(str(uuid.uuid4()), int(time.time() * 1000) + 10_000, function_name)
 
 
 @dataclass
@@ -88,7 +80,7 @@ class Api:
                             path_params=params, source_ip="127.0.0.1", host="localhost")
         module = load_function(route.function, self.template)
         self.invoked.append(route.function)
-        result = module.lambda_handler(event, FakeContext(route.function))
+        result = module.lambda_handler(event, context(route.function))
         return Reply(result["statusCode"], {k.lower(): v for k, v in (result.get("headers") or {}).items()},
                      result.get("body") or "")
 

@@ -5,6 +5,8 @@
   merchant_public_key.pem       its public half: the simulator verifies those signatures
   wechatpay_private_key.pem     the simulated WeChat Pay platform key: it signs notifications
   wechatpay_public_key.pem      its public half (SPKI): the shop verifies notifications with it
+  session_private_key.pem       signs the shop's session tokens (login only)
+  session_public_key.pem        verifies them (every other function)
 
 A tester can sign and encrypt their own pay notifications with wechatpay_private_key.pem and the
 APIv3 key in credentials.json. Delete the folder to get new ones.
@@ -42,34 +44,45 @@ def _alnum(n: int) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(n))
 
 
+KEY_PAIRS = ("merchant", "wechatpay", "session")
+# What the deployed stack keeps in the shop secret (template.yaml ShopSecret); the rest is settings.
+SECRET_KEYS = (
+    "wechat_app_secret",
+    "session_private_key",
+    "wechatpay_mch_id",
+    "wechatpay_merchant_serial_no",
+    "wechatpay_merchant_private_key",
+    "wechatpay_apiv3_key",
+    "wechatpay_public_key_id",
+    "wechatpay_public_key",
+)
+
+
 def ensure(directory: Path = DEV_DIR) -> dict[str, Any]:
-    """Load the dev credentials, generating them the first time."""
-    path = directory / "credentials.json"
-    if path.exists():
-        return json.loads(path.read_text("utf-8"))
+    """Load the dev credentials, generating what is missing (everything, the first time)."""
     directory.mkdir(parents=True, exist_ok=True)
-    merchant_private, merchant_public = _rsa_pair()
-    platform_private, platform_public = _rsa_pair()
-    files = {
-        "merchant_private_key.pem": merchant_private,
-        "merchant_public_key.pem": merchant_public,
-        "wechatpay_private_key.pem": platform_private,
-        "wechatpay_public_key.pem": platform_public,
-    }
-    for name, pem in files.items():
-        (directory / name).write_text(pem, "ascii")
-        (directory / name).chmod(0o600)
-    creds = {
+    for pair in KEY_PAIRS:
+        private_file, public_file = directory / f"{pair}_private_key.pem", directory / f"{pair}_public_key.pem"
+        if private_file.exists() and public_file.exists():
+            continue
+        private, public = _rsa_pair()
+        for file, pem in ((private_file, private), (public_file, public)):
+            file.write_text(pem, "ascii")
+            file.chmod(0o600)
+    path = directory / "credentials.json"
+    creds = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    generated = {
         "wechat_app_id": "wx" + secrets.token_hex(8),
         "wechat_app_secret": secrets.token_hex(16),
-        "session_signing_key": _alnum(64),
         "wechatpay_mch_id": "19" + "".join(secrets.choice(string.digits) for _ in range(8)),
         "wechatpay_merchant_serial_no": secrets.token_hex(20).upper(),
         "wechatpay_apiv3_key": _alnum(32),
         "wechatpay_public_key_id": "PUB_KEY_ID_" + "".join(secrets.choice(string.digits) for _ in range(32)),
     }
-    path.write_text(json.dumps(creds, indent=2) + "\n", "utf-8")
-    path.chmod(0o600)
+    if not generated.keys() <= creds.keys():
+        creds = {**generated, **creds}
+        path.write_text(json.dumps(creds, indent=2) + "\n", "utf-8")
+        path.chmod(0o600)
     return creds
 
 
@@ -79,4 +92,6 @@ def function_environment(creds: dict[str, Any], directory: Path = DEV_DIR) -> di
     env["WECHAT_APP_ID"] = creds["wechat_app_id"]
     env["WECHATPAY_MERCHANT_PRIVATE_KEY"] = (directory / "merchant_private_key.pem").read_text("ascii")
     env["WECHATPAY_PUBLIC_KEY"] = (directory / "wechatpay_public_key.pem").read_text("ascii")
+    env["SESSION_PRIVATE_KEY"] = (directory / "session_private_key.pem").read_text("ascii")
+    env["SESSION_PUBLIC_KEY"] = (directory / "session_public_key.pem").read_text("ascii")
     return env

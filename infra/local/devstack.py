@@ -44,11 +44,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-concurrency", type=int, default=10, help="worker processes per function")
     parser.add_argument("--no-seed", action="store_true", help="start with empty tables")
     parser.add_argument("--quiet", action="store_true", help="no access log")
+    parser.add_argument("--secrets-manager", action="store_true",
+                        help="serve credentials from one secret in moto (as in AWS) instead of environment variables")
     args = parser.parse_args(argv)
 
     stack = LocalStack(
         port=args.port, wechat_port=args.wechat_port, moto_port=args.moto_port, seed=not args.no_seed,
         max_concurrency=args.max_concurrency, access_log=None if args.quiet else sys.stderr,
+        secrets_manager=args.secrets_manager,
     )
     try:
         stack.start()

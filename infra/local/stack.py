@@ -4,6 +4,7 @@ the benchmarks all start it the same way."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -30,12 +31,17 @@ class LocalStack:
         self, *, port: int = 3000, wechat_port: int = 0, moto_port: int = 0, seed: bool = True,
         max_concurrency: int = 10, function_log: TextIO | None = None, access_log: TextIO | None = sys.stderr,
         credentials_dir: Path = credentials.DEV_DIR, template: Template | None = None,
+        secrets_manager: bool = False,
     ) -> None:
+        """``secrets_manager``: put the credentials into one secret in moto and give the functions
+        the template's SHOP_SECRET_ID, as in AWS, instead of credential environment variables."""
         self.port, self.wechat_port, self.moto_port = port, wechat_port, moto_port
         self.seed_data = seed
         self.max_concurrency = max_concurrency
         self.function_log, self.access_log = function_log, access_log
         self.credentials_dir = credentials_dir
+        self.secrets_manager = secrets_manager
+        self.secret_arn: str | None = None
         self.template = template or Template()
         self.table_names = local_table_names(self.template)
         self.creds: dict[str, Any] = {}
@@ -49,7 +55,7 @@ class LocalStack:
         return {
             **self.template.parameter_defaults(),
             **self.table_names,
-            "ShopSecret": "",  # no secret locally: credentials are environment variables
+            "ShopSecret": self.secret_arn or "",
             "AWS::Region": REGION,
             "AWS::StackName": STACK_NAME,
             "AWS::Partition": "aws",
@@ -61,8 +67,13 @@ class LocalStack:
         """The environment Lambda would give ``spec``, pointed at the local endpoints."""
         assert self.moto and self.wechat
         env = {k: str(v) for k, v in self.template.resolve(spec.environment, self.refs()).items()}
-        env.pop("SHOP_SECRET_ID", None)
-        env.update(credentials.function_environment(self.creds, self.credentials_dir))
+        creds = credentials.function_environment(self.creds, self.credentials_dir)
+        if self.secret_arn:
+            # as in AWS: credentials only through the secret, and only where the template says so
+            env.update({k: v for k, v in creds.items() if k.lower() not in credentials.SECRET_KEYS})
+        else:
+            env.pop("SHOP_SECRET_ID", None)
+            env.update(creds)
         env.update(aws_environment(self.moto.url))
         env.update(
             {
@@ -87,6 +98,15 @@ class LocalStack:
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> LocalStack:
+        self.start_backends()
+        self.gateway = Gateway(
+            self.template.functions(), self.function_environment, port=self.port,
+            max_concurrency=self.max_concurrency, log=self.function_log, access_log=self.access_log,
+        ).start()
+        return self
+
+    def start_backends(self) -> LocalStack:
+        """Everything but the gateway: moto with the template's tables (seeded), the simulator."""
         import boto3
 
         self.creds = credentials.ensure(self.credentials_dir)
@@ -94,15 +114,23 @@ class LocalStack:
         client = boto3.client("dynamodb", endpoint_url=self.moto.url, region_name=REGION,
                               aws_access_key_id="testing", aws_secret_access_key="testing")
         create_tables(client, self.template, self.table_names)
+        if self.secrets_manager:
+            self.secret_arn = self._create_secret()
         if self.seed_data:
             self.seed()
         self.wechat = WeChatSimulator(app_id=self.creds["wechat_app_id"], app_secret=self.creds["wechat_app_secret"],
                                       port=self.wechat_port).start()
-        self.gateway = Gateway(
-            self.template.functions(), self.function_environment, port=self.port,
-            max_concurrency=self.max_concurrency, log=self.function_log, access_log=self.access_log,
-        ).start()
         return self
+
+    def _create_secret(self) -> str:
+        import boto3
+
+        assert self.moto
+        values = credentials.function_environment(self.creds, self.credentials_dir)
+        secret = {k: values[k.upper()] for k in credentials.SECRET_KEYS}
+        sm = boto3.client("secretsmanager", endpoint_url=self.moto.url, region_name=REGION,
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+        return sm.create_secret(Name=f"{STACK_NAME}/credentials", SecretString=json.dumps(secret))["ARN"]
 
     def seed(self) -> tuple[int, int]:
         """Seed the demo shop through the domain code, in this process, against moto."""
@@ -111,10 +139,10 @@ class LocalStack:
             sys.path.insert(0, str(LAYER_PATH))
         os.environ.update(aws_environment(self.moto.url))
         os.environ["SHOP_TABLE_NAME"] = self.table_names["ShopTable"]
-        from shop import db
         from infra.seed.demo_shop import seed
+        from shop import aws
 
-        db.client.cache_clear()
+        aws.reset()
         return seed()
 
     @property

@@ -19,11 +19,13 @@ from typing import Any
 
 
 class LambdaContext:
-    def __init__(self, request_id: str, deadline_ms: int) -> None:
+    """The context object Lambda passes to a handler (the attributes Powertools reads)."""
+
+    def __init__(self, request_id: str, deadline_ms: int, function_name: str | None = None) -> None:
         self.aws_request_id = request_id
-        self.function_name = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
+        self.function_name = function_name or os.environ["AWS_LAMBDA_FUNCTION_NAME"]
         self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        self.memory_limit_in_mb = int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"))
+        self.memory_limit_in_mb = int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512"))
         region = os.environ.get("AWS_REGION", "us-east-1")
         self.invoked_function_arn = f"arn:aws:lambda:{region}:123456789012:function:{self.function_name}"
         self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME", "")

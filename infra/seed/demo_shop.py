@@ -123,7 +123,7 @@ PRODUCTS: list[dict[str, Any]] = [
 
 def seed() -> tuple[int, int]:
     """Write the demo shop into the table named by SHOP_TABLE_NAME. Idempotent."""
-    from shop import catalog
+    from shop import catalog_admin as catalog
 
     names = {c["id"]: c["name"] for c in CATEGORIES}
     for c in CATEGORIES:

@@ -73,10 +73,10 @@ def test_dynamodb_throttling_is_503_retryable(api: Api, monkeypatch: pytest.Monk
 
 
 def test_missing_credential_is_a_logged_500(api: Api, monkeypatch: pytest.MonkeyPatch, wechat, app_logs) -> None:
-    monkeypatch.delenv("SESSION_SIGNING_KEY")
+    monkeypatch.delenv("SESSION_PRIVATE_KEY")
     reply = api.post("/auth/login", {"code": "config"})
     assert reply.status == 500
     assert reply.error_code == "internal_error"
-    assert "session_signing_key" not in reply.text
-    assert "credential session_signing_key is not configured" in app_logs.getvalue()
+    assert "session_private_key" not in reply.text
+    assert "credential session_private_key is not configured" in app_logs.getvalue()
     assert not wechat.calls  # refused before calling WeChat or writing anything

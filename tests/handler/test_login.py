@@ -8,8 +8,9 @@ import logging
 import boto3
 import pytest
 
-from shop import auth, users
+from shop import auth, session_signer, users
 from shop.wechat.miniprogram import WxSession
+from tests.conftest import rsa_pair
 from tests.helpers import Api
 
 pytestmark = pytest.mark.usefixtures("aws", "wechat")
@@ -156,13 +157,13 @@ def test_me_requires_a_valid_token(api: Api) -> None:
     assert api.get("/me", token="v1.e30.bad").error_code == "invalid_token"
     token = _login(api, "tamper").json["token"]
     header, payload, sig = token.split(".")
-    forged_payload = auth._b64encode(json.dumps({"sub": "u_someoneelse", "iat": 1, "exp": 4102444800}).encode())
+    forged_payload = auth.b64encode(json.dumps({"sub": "u_someoneelse", "iat": 1, "exp": 4102444800}).encode())
     assert api.get("/me", token=f"{header}.{forged_payload}.{sig}").error_code == "invalid_token"
 
 
 def test_expired_token_is_401_token_expired(api: Api) -> None:
     user_id = _login(api, "expiry").json["user_id"]
-    token, _ = auth.issue(user_id, now=1_000_000, ttl=60)
+    token, _ = session_signer.issue(user_id, now=1_000_000, ttl=60)
     reply = api.get("/me", token=token)
     assert reply.status == 401
     assert reply.error_code == "token_expired"
@@ -170,11 +171,32 @@ def test_expired_token_is_401_token_expired(api: Api) -> None:
 
 def test_token_signed_with_another_key_is_refused(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     user_id = _login(api, "rotation").json["user_id"]
-    monkeypatch.setenv("SESSION_SIGNING_KEY", "an-attackers-guess")
-    forged, _ = auth.issue(user_id)
-    monkeypatch.undo()
-    monkeypatch.setenv("SESSION_SIGNING_KEY", __import__("tests.conftest", fromlist=["x"]).SIGNING_KEY)
+    private, public = rsa_pair()
+    with monkeypatch.context() as mp:  # an attacker's own key pair, claiming the shop's key id
+        mp.setenv("SESSION_PRIVATE_KEY", private)
+        mp.setenv("SESSION_PUBLIC_KEY", public)
+        forged, _ = session_signer.issue(user_id)
+    head, claims, sig = forged.split(".")
+    real_head = auth.b64encode(json.dumps(auth.header(), separators=(",", ":")).encode())
     assert api.get("/me", token=forged).status == 401
+    assert api.get("/me", token=f"{real_head}.{claims}.{sig}").error_code == "invalid_token"
+
+
+def test_alg_none_and_hmac_tokens_are_refused(api: Api) -> None:
+    user_id = _login(api, "alg").json["user_id"]
+    claims = auth.b64encode(json.dumps({"sub": user_id, "iat": 1, "exp": 4102444800}).encode())
+    for alg in ("none", "HS256"):
+        head = auth.b64encode(json.dumps({"alg": alg, "typ": "JWT", "kid": auth.public_key().key_id}).encode())
+        assert api.get("/me", token=f"{head}.{claims}.").error_code == "invalid_token"
+        assert api.get("/me", token=f"{head}.{claims}.c2ln").error_code == "invalid_token"
+
+
+def test_a_mismatched_key_pair_is_a_500_before_anything_happens(api: Api, wechat,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SESSION_PRIVATE_KEY", rsa_pair()[0])
+    reply = _login(api, "mismatch")
+    assert reply.status == 500
+    assert not wechat.calls
 
 
 def test_losing_the_first_login_race_returns_the_winner(aws) -> None:

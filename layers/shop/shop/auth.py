@@ -1,28 +1,30 @@
-"""The shop's own session tokens.
+"""The shop's own session tokens: JWTs signed with RS256.
 
-``v1.<payload>.<signature>``: the payload is base64url JSON ``{"sub": user_id, "iat": ..., "exp": ...}``
-and the signature is HMAC-SHA256 over ``v1.<payload>`` with the ``session_signing_key`` credential.
-Verifying one needs no database read. The token carries no WeChat identifiers; rotating the key logs
-everyone out (the mini-program logs in again with wx.login() on a 401).
+Only the login function holds the private key (credential ``session_private_key``, in the shop
+secret) and signs tokens (shop.session_signer). Every other function verifies them with the public
+key from the ``SESSION_PUBLIC_KEY`` setting - not a secret, so verifying needs no Secrets Manager
+call, no secret-reading permission and no database read, and a function that can read tokens
+cannot mint them. Claims: ``sub`` (the shop's user id), ``iat``, ``exp``; no WeChat identifiers.
+Rotating the key pair logs everyone out (the mini-program logs in again with wx.login() on a 401).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aws_lambda_powertools.event_handler.request import Request
 
+from shop import rsa
 from shop.clock import now_epoch
-from shop.config import credential, setting_int
-from shop.errors import Unauthorized
+from shop.config import setting
+from shop.errors import ConfigurationError, Unauthorized
 
-VERSION = "v1"
-MAX_TOKEN_LENGTH = 1024
+ALGORITHM = "RS256"
+MAX_TOKEN_LENGTH = 2048
 _CHALLENGE = 'Bearer realm="minishop"'
 
 
@@ -33,29 +35,28 @@ class Session:
     expires_at: int
 
 
-def _b64encode(raw: bytes) -> str:
+def b64encode(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
-def _b64decode(text: str) -> bytes:
+def b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def signing_key() -> bytes:
-    return credential("session_signing_key").encode("utf-8")
+@lru_cache(maxsize=2)
+def _load(text: str) -> rsa.PublicKey:
+    try:
+        return rsa.load_public_key(text)
+    except rsa.InvalidKey as exc:
+        raise ConfigurationError(f"SESSION_PUBLIC_KEY is not a usable RSA public key: {exc}") from None
 
 
-def _sign(signing_input: str) -> str:
-    return _b64encode(hmac.new(signing_key(), signing_input.encode("ascii"), hashlib.sha256).digest())
+def public_key() -> rsa.PublicKey:
+    return _load(setting("SESSION_PUBLIC_KEY"))
 
 
-def issue(user_id: str, *, now: int | None = None, ttl: int | None = None) -> tuple[str, int]:
-    """A new token for ``user_id`` and its expiry (epoch seconds)."""
-    issued = now if now is not None else now_epoch()
-    expires = issued + (ttl if ttl is not None else setting_int("SESSION_TTL_SECONDS"))
-    payload = json.dumps({"sub": user_id, "iat": issued, "exp": expires}, separators=(",", ":"))
-    signing_input = f"{VERSION}.{_b64encode(payload.encode('utf-8'))}"
-    return f"{signing_input}.{_sign(signing_input)}", expires
+def header() -> dict[str, str]:
+    return {"alg": ALGORITHM, "typ": "JWT", "kid": public_key().key_id}
 
 
 def _invalid(message: str = "The session token is not valid; log in again.") -> Unauthorized:
@@ -63,16 +64,21 @@ def _invalid(message: str = "The session token is not valid; log in again.") -> 
 
 
 def verify(token: str, *, now: int | None = None) -> Session:
-    if len(token) > MAX_TOKEN_LENGTH:
+    if len(token) > MAX_TOKEN_LENGTH or token.count(".") != 2:
         raise _invalid()
-    parts = token.split(".")
-    if len(parts) != 3 or parts[0] != VERSION:
+    head_b64, claims_b64, sig_b64 = token.split(".")
+    try:
+        head = json.loads(b64decode(head_b64))
+        signature = b64decode(sig_b64)
+    except (binascii.Error, ValueError):
+        raise _invalid() from None
+    # The algorithm is fixed, never taken from the token ("alg": "none" / HS256 confusion).
+    if not isinstance(head, dict) or head.get("alg") != ALGORITHM or head.get("kid") != public_key().key_id:
         raise _invalid()
-    signing_input = f"{parts[0]}.{parts[1]}"
-    if not hmac.compare_digest(_sign(signing_input), parts[2]):
+    if not rsa.verify_sha256(public_key(), f"{head_b64}.{claims_b64}".encode("ascii"), signature):
         raise _invalid()
     try:
-        claims = json.loads(_b64decode(parts[1]))
+        claims = json.loads(b64decode(claims_b64))
         session = Session(user_id=claims["sub"], issued_at=claims["iat"], expires_at=claims["exp"])
     except (binascii.Error, ValueError, KeyError, TypeError):
         raise _invalid() from None

@@ -14,6 +14,8 @@ docs/configuration.md lists every name.
 from __future__ import annotations
 
 import os
+from functools import cache
+from typing import Any
 
 from shop.errors import ConfigurationError
 
@@ -49,16 +51,30 @@ def setting_float(name: str) -> float:
         raise ConfigurationError(f"setting {name} must be a number") from None
 
 
+@cache
+def _secrets_provider() -> Any:
+    """Powertools' SecretsProvider (its cache, max_age and JSON transform) over the shared botocore
+    session's client, so reading the secret does not create a second AWS session."""
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    from shop import aws
+
+    return SecretsProvider(boto3_client=aws.client("secretsmanager"))
+
+
 def credential(name: str) -> str:
     """A credential by its key in the shop secret (lower case, e.g. ``wechat_app_secret``)."""
     secret_id = os.environ.get("SHOP_SECRET_ID")
     if secret_id:
-        from aws_lambda_powertools.utilities import parameters
-
-        values = parameters.get_secret(secret_id, transform="json", max_age=setting_int("SHOP_SECRET_MAX_AGE"))
+        values = _secrets_provider().get(secret_id, transform="json", max_age=setting_int("SHOP_SECRET_MAX_AGE"))
         value = values.get(name) if isinstance(values, dict) else None
     else:
         value = os.environ.get(name.upper())
     if not value:
         raise ConfigurationError(f"credential {name} is not configured")
     return value
+
+
+def reset() -> None:
+    """Forget the cached secret and its client (tests)."""
+    _secrets_provider.cache_clear()

@@ -1,6 +1,10 @@
 """DynamoDB adapter: one low-level client per process, item (de)serialization, and the error
 vocabulary the domain needs (condition failures, transaction cancellations, transient faults).
 
+The client is botocore's, not boto3's: importing boto3 also loads s3transfer and boto3's session
+and resource layers, about 35 ms of every cold start that a low-level DynamoDB client never uses.
+The attribute-value (de)serialization below is the little of boto3.dynamodb.types the shop needs.
+
 The endpoint is configuration, not code: botocore honours ``AWS_ENDPOINT_URL_DYNAMODB`` /
 ``AWS_ENDPOINT_URL``, which the local stack and tests point at moto.
 """
@@ -8,16 +12,12 @@ The endpoint is configuration, not code: botocore honours ``AWS_ENDPOINT_URL_DYN
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from shop import aws
 from shop.config import setting
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 # Errors that mean "try again later", not "the request is wrong": answered as 503.
 TRANSIENT_CODES = frozenset(
@@ -32,46 +32,79 @@ TRANSIENT_CODES = frozenset(
 )
 
 
-@cache
 def client() -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "dynamodb",
-        config=Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3}),
-    )
+    return aws.client("dynamodb")
 
 
 def table() -> str:
     return setting("SHOP_TABLE_NAME")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else value
+def to_value(value: Any) -> dict[str, Any]:
+    """A Python value as a DynamoDB attribute value. Floats are refused: amounts are integers."""
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int | Decimal):
+        return {"N": str(value)}
+    if isinstance(value, float):
+        raise TypeError("floats are not stored; use integers (amounts are in fen)")
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, bytes | bytearray):
+        return {"B": bytes(value)}
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, set):
-        return {_plain(v) for v in value}
-    return value
+        return {"M": {str(k): to_value(v) for k, v in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"L": [to_value(v) for v in value]}
+    if isinstance(value, set | frozenset):
+        if value and all(isinstance(v, str) for v in value):
+            return {"SS": sorted(value)}
+        if value and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            return {"NS": [str(v) for v in sorted(value)]}
+        raise TypeError("sets must be non-empty and all strings or all integers")
+    raise TypeError(f"cannot store a {type(value).__name__}")
+
+
+def _number(text: str) -> int | Decimal:
+    number = Decimal(text)
+    return int(number) if number == number.to_integral_value() else number
+
+
+def from_value(av: dict[str, Any]) -> Any:
+    (kind, raw), = av.items()
+    if kind == "S":
+        return raw
+    if kind == "N":
+        return _number(raw)
+    if kind == "BOOL":
+        return raw
+    if kind == "NULL":
+        return None
+    if kind == "M":
+        return {k: from_value(v) for k, v in raw.items()}
+    if kind == "L":
+        return [from_value(v) for v in raw]
+    if kind == "SS":
+        return set(raw)
+    if kind == "NS":
+        return {_number(v) for v in raw}
+    if kind == "B":
+        return raw
+    if kind == "BS":
+        return set(raw)
+    raise TypeError(f"unknown attribute type {kind}")
 
 
 def to_item(data: dict[str, Any]) -> dict[str, Any]:
-    """A Python dict as a DynamoDB item; ``None`` values are left out. Floats are refused by the
-    serializer, which is what we want: amounts are integers."""
-    return {k: _serializer.serialize(v) for k, v in data.items() if v is not None}
-
-
-def to_value(value: Any) -> dict[str, Any]:
-    return _serializer.serialize(value)
+    """A Python dict as a DynamoDB item; top-level ``None`` values are left out."""
+    return {k: to_value(v) for k, v in data.items() if v is not None}
 
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
     """A DynamoDB item as plain Python: integral numbers become ``int``."""
-    return {k: _plain(_deserializer.deserialize(v)) for k, v in item.items()}
+    return {k: from_value(v) for k, v in item.items()}
 
 
 def error_code(exc: BaseException) -> str | None:

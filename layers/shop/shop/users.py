@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from shop import auth, db
+from shop import db, session_signer
 from shop.clock import iso, now_epoch
 from shop.errors import Unauthorized
 from shop.ids import new_id
@@ -109,10 +109,11 @@ def find_or_create_user(wx: WxSession) -> tuple[str, bool]:
 
 
 def login(js_code: str) -> LoginResponse:
-    auth.signing_key()  # a deployment without its key fails here, before WeChat or the table is touched
+    # A deployment without a usable key pair fails here, before WeChat or the table is touched.
+    session_signer.signing_key()
     wx = code_to_session(js_code)
     user_id, is_new = find_or_create_user(wx)
-    token, expires_at = auth.issue(user_id)
+    token, expires_at = session_signer.issue(user_id)
     if is_new:
         metrics.add_metric(name="UserRegistered", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="Login", unit=MetricUnit.Count, value=1)

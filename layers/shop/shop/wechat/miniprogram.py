@@ -1,19 +1,17 @@
 """Mini-program login (code2session).
 
-A direct GET with the standard library rather than wechatpy: code2session needs no access token
-(wechatpy's client fetches one first, an extra call per cold container) and wechatpy plus requests
-add about 0.15 s to the login function's cold start. The answer's session_key is a secret: it is
-returned to the caller in this process only and never logged.
+A direct GET (shop.httpclient) rather than wechatpy: code2session needs no access token (wechatpy's client
+fetches one first, an extra call per cold container) and wechatpy plus requests add about 0.15 s to
+the login function's cold start. The answer's session_key is a secret: it is returned to the caller
+in this process only and never logged.
 """
 
 from __future__ import annotations
 
-import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 
+from shop import httpclient
 from shop.config import credential, setting, setting_float
 from shop.errors import Forbidden, ServiceUnavailable, TooManyRequests, Unauthorized, UpstreamError
 from shop.observability import logger
@@ -43,17 +41,18 @@ def code_to_session(js_code: str) -> WxSession:
     )
     url = f"{setting('WECHAT_API_BASE_URL').rstrip('/')}/sns/jscode2session?{query}"
     try:
-        with urllib.request.urlopen(url, timeout=setting_float("WECHAT_HTTP_TIMEOUT_SECONDS")) as resp:
-            data = json.loads(resp.read())
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        resp = httpclient.request("GET", url, timeout=setting_float("WECHAT_HTTP_TIMEOUT_SECONDS"))
+    except OSError as exc:
         # The URL holds the AppSecret: log the error type, never the URL or the exception text.
         logger.warning("code2session unreachable", extra={"error": type(exc).__name__})
         raise ServiceUnavailable("WeChat login is unreachable; try again.", code="wechat_unavailable",
                                  headers={"Retry-After": "1"}) from None
+    try:
+        data = resp.json()
     except ValueError:
-        logger.warning("code2session answered with something that is not JSON")
-        raise UpstreamError("WeChat login answered unexpectedly.", code="wechat_error") from None
-    if not isinstance(data, dict):
+        data = None
+    if resp.status != 200 or not isinstance(data, dict):
+        logger.warning("code2session answered unexpectedly", extra={"status": resp.status})
         raise UpstreamError("WeChat login answered unexpectedly.", code="wechat_error")
     errcode = data.get("errcode") or 0
     if errcode == 0 and data.get("openid") and data.get("session_key"):
