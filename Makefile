@@ -15,7 +15,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help deps dev test test-fast lint build bench openapi routes ci clean
+.PHONY: help deps dev test test-fast lint build bench openapi session-keys ci clean
 
 help:
 	@echo "make dev      serve the whole API on http://127.0.0.1:3000 (moto + WeChat simulator, seeded)"
@@ -24,6 +24,7 @@ help:
 	@echo "make build    sam build (python3.13, arm64)"
 	@echo "make bench    cold-start and DynamoDB round-trip tables"
 	@echo "make openapi  regenerate docs/openapi.json and the fallback route table from the code"
+	@echo "make session-keys   a new session-token key pair for deploying (docs/configuration.md)"
 
 $(VENV)/.installed: requirements-dev.txt layers/shop/requirements.txt
 	@test -x $(PY) || $(PY313) -m venv $(VENV)
@@ -38,7 +39,7 @@ $(SAMVENV)/.installed: requirements-sam.txt
 deps: $(VENV)/.installed
 
 dev: deps
-	$(PY) -m infra.local.devstack
+	$(PY) -m infra.local.devstack $(ARGS)
 
 test: deps
 	$(PY) -m pytest
@@ -59,6 +60,9 @@ bench: deps
 openapi: deps
 	$(PY) -m infra.tools.openapi --write
 	$(PY) -m infra.tools.routes --write
+
+session-keys: deps
+	$(PY) -m infra.tools.session_keys
 
 ci: test lint build
 

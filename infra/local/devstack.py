@@ -38,6 +38,8 @@ def _banner(stack: LocalStack) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default=os.environ.get("SHOP_LOCAL_HOST", "127.0.0.1"),
+                        help="address to serve the API on; 0.0.0.0 lets a phone on the LAN reach it")
     parser.add_argument("--port", type=int, default=int(os.environ.get("SHOP_LOCAL_PORT", "3000")))
     parser.add_argument("--wechat-port", type=int, default=int(os.environ.get("SHOP_LOCAL_WECHAT_PORT", "3100")))
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("SHOP_LOCAL_MOTO_PORT", "3200")))
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     stack = LocalStack(
-        port=args.port, wechat_port=args.wechat_port, moto_port=args.moto_port, seed=not args.no_seed,
+        host=args.host, port=args.port, wechat_port=args.wechat_port, moto_port=args.moto_port, seed=not args.no_seed,
         max_concurrency=args.max_concurrency, access_log=None if args.quiet else sys.stderr,
         secrets_manager=args.secrets_manager,
     )

@@ -28,14 +28,14 @@ def aws_environment(endpoint: str) -> dict[str, str]:
 
 class LocalStack:
     def __init__(
-        self, *, port: int = 3000, wechat_port: int = 0, moto_port: int = 0, seed: bool = True,
+        self, *, host: str = "127.0.0.1", port: int = 3000, wechat_port: int = 0, moto_port: int = 0, seed: bool = True,
         max_concurrency: int = 10, function_log: TextIO | None = None, access_log: TextIO | None = sys.stderr,
         credentials_dir: Path = credentials.DEV_DIR, template: Template | None = None,
         secrets_manager: bool = False,
     ) -> None:
         """``secrets_manager``: put the credentials into one secret in moto and give the functions
         the template's SHOP_SECRET_ID, as in AWS, instead of credential environment variables."""
-        self.port, self.wechat_port, self.moto_port = port, wechat_port, moto_port
+        self.host, self.port, self.wechat_port, self.moto_port = host, port, wechat_port, moto_port
         self.seed_data = seed
         self.max_concurrency = max_concurrency
         self.function_log, self.access_log = function_log, access_log
@@ -100,7 +100,7 @@ class LocalStack:
     def start(self) -> LocalStack:
         self.start_backends()
         self.gateway = Gateway(
-            self.template.functions(), self.function_environment, port=self.port,
+            self.template.functions(), self.function_environment, host=self.host, port=self.port,
             max_concurrency=self.max_concurrency, log=self.function_log, access_log=self.access_log,
         ).start()
         return self

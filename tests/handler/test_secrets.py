@@ -1,5 +1,5 @@
-"""In AWS every credential comes from one Secrets Manager secret (SHOP_SECRET_ID), read through
-Powertools parameters and cached; the functions work the same as with environment variables."""
+"""In AWS every credential comes from one Secrets Manager secret (SHOP_SECRET_ID), read once per
+container and cached; the functions work the same as with environment variables."""
 
 from __future__ import annotations
 
@@ -45,22 +45,42 @@ def test_verifying_tokens_never_reads_the_secret(api: Api, secret: str, monkeypa
     assert api.get("/me", token=token).status == 200
 
 
-def test_secret_is_read_once_and_cached(api: Api, secret: str) -> None:
-    calls = []
-    from aws_lambda_powertools.utilities.parameters import secrets as provider_module
+def _count_secret_reads() -> list[str]:
+    from shop import aws
 
-    original = provider_module.SecretsProvider._get
+    calls: list[str] = []
+    aws.client("secretsmanager").meta.events.register(
+        "before-send.secrets-manager.GetSecretValue", lambda **kw: calls.append("read"))
+    return calls
 
-    def counting(self, name, **kwargs):
-        calls.append(name)
-        return original(self, name, **kwargs)
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(provider_module.SecretsProvider, "_get", counting)
-        token = api.post("/auth/login", {"code": "cache-user"}).json["token"]
-        for _ in range(3):
-            assert api.get("/me", token=token).status == 200
-    assert calls == [secret]
+def test_secret_is_read_once_per_container_and_cached(api: Api, secret: str) -> None:
+    calls = _count_secret_reads()
+    for i in range(3):
+        assert api.post("/auth/login", {"code": f"cache-user-{i}"}).status == 200
+    assert calls == ["read"]
+
+
+def test_secret_is_read_again_after_its_max_age(api: Api, secret: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shop import config
+
+    calls = _count_secret_reads()
+    now = [1000.0]
+    monkeypatch.setattr(config.time, "monotonic", lambda: now[0])
+    monkeypatch.setenv("SHOP_SECRET_MAX_AGE", "900")
+    assert api.post("/auth/login", {"code": "rotation-0"}).status == 200
+    now[0] += 899
+    assert api.post("/auth/login", {"code": "rotation-1"}).status == 200
+    assert calls == ["read"]
+    now[0] += 2
+    assert api.post("/auth/login", {"code": "rotation-2"}).status == 200
+    assert calls == ["read", "read"]
+
+
+def test_an_unreadable_secret_is_a_500(api: Api, secret: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOP_SECRET_ID", "arn:aws:secretsmanager:us-east-1:123456789012:secret:gone")
+    reply = api.post("/auth/login", {"code": "no-secret"})
+    assert (reply.status, reply.error_code) == (500, "internal_error")
 
 
 def test_a_missing_key_in_the_secret_is_a_500(api: Api, secret: str) -> None:

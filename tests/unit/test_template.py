@@ -79,3 +79,16 @@ def test_routes_are_unique_and_there_is_a_default(template: Template) -> None:
     keys = [r.route_key for r in template.routes()]
     assert len(keys) == len(set(keys))
     assert "$default" in keys
+
+
+def test_session_keys_tool_output_fits_the_template_parameter(template: Template, tmp_path) -> None:
+    import re
+
+    from infra.tools import session_keys
+    from shop import auth
+
+    session_keys.main(["--out", str(tmp_path)])
+    line = (tmp_path / "SessionPublicKey.txt").read_text().strip()
+    assert re.fullmatch(template.raw["Parameters"]["SessionPublicKey"]["AllowedPattern"], line)
+    assert auth._load(line).n.bit_length() == 2048
+    assert "PRIVATE KEY" in (tmp_path / "session_private_key.pem").read_text()
