@@ -93,3 +93,48 @@ class Api:
 
 def repo_path(*parts: str) -> str:
     return str(ROOT.joinpath(*parts))
+
+
+class NotifySink:
+    """An HTTP endpoint that records what is POSTed to it (WeChat Pay notifications) and answers
+    with the statuses it is told to, in order (then 200)."""
+
+    def __init__(self, statuses: list[int] | None = None) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.statuses = list(statuses or [])
+        self._lock = threading.Lock()
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with sink._lock:
+                    sink.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                    status = sink.statuses.pop(0) if sink.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/pay/notify"
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[tuple[dict[str, str], bytes]]:
+        deadline = time.time() + timeout
+        while len(self.received) < count and time.time() < deadline:
+            time.sleep(0.02)
+        return list(self.received)
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -15,6 +15,7 @@ from infra.local.gateway import LAYER_PATH, Gateway
 from infra.local.motoserver import MotoServer
 from infra.local.template import FunctionSpec, Template, create_tables, local_table_names
 from infra.local.wechat_sim import WeChatSimulator
+from infra.local.wechatpay_sim import WeChatPaySimulator
 
 REGION = "us-east-1"
 STACK_NAME = "minishop-local"
@@ -31,7 +32,7 @@ class LocalStack:
         self, *, host: str = "127.0.0.1", port: int = 3000, wechat_port: int = 0, moto_port: int = 0, seed: bool = True,
         max_concurrency: int = 10, function_log: TextIO | None = None, access_log: TextIO | None = sys.stderr,
         credentials_dir: Path = credentials.DEV_DIR, template: Template | None = None,
-        secrets_manager: bool = False,
+        secrets_manager: bool = False, pay_retry_scale: float = 1 / 60, refund_delay: float = 1.0,
     ) -> None:
         """``secrets_manager``: put the credentials into one secret in moto and give the functions
         the template's SHOP_SECRET_ID, as in AWS, instead of credential environment variables."""
@@ -41,6 +42,8 @@ class LocalStack:
         self.function_log, self.access_log = function_log, access_log
         self.credentials_dir = credentials_dir
         self.secrets_manager = secrets_manager
+        # WeChat Pay retries a failed notification after 15 s, 15 s, 30 s, 3 min...: scaled down locally
+        self.pay_retry_scale, self.refund_delay = pay_retry_scale, refund_delay
         self.secret_arn: str | None = None
         self.template = template or Template()
         self.table_names = local_table_names(self.template)
@@ -119,8 +122,22 @@ class LocalStack:
         if self.seed_data:
             self.seed()
         self.wechat = WeChatSimulator(app_id=self.creds["wechat_app_id"], app_secret=self.creds["wechat_app_secret"],
-                                      port=self.wechat_port).start()
+                                      port=self.wechat_port, pay=self.pay_simulator()).start()
         return self
+
+    def pay_simulator(self) -> WeChatPaySimulator:
+        d = self.credentials_dir
+        return WeChatPaySimulator(
+            app_id=self.creds["wechat_app_id"],
+            mch_id=self.creds["wechatpay_mch_id"],
+            merchant_serial_no=self.creds["wechatpay_merchant_serial_no"],
+            merchant_public_key_pem=(d / "merchant_public_key.pem").read_text("ascii"),
+            platform_private_key_pem=(d / "wechatpay_private_key.pem").read_text("ascii"),
+            public_key_id=self.creds["wechatpay_public_key_id"],
+            apiv3_key=self.creds["wechatpay_apiv3_key"],
+            retry_scale=self.pay_retry_scale,
+            refund_delay=self.refund_delay,
+        )
 
     def _create_secret(self) -> str:
         import boto3

@@ -14,6 +14,8 @@ Access token (POST /cgi-bin/stable_token)
 
 Inspection (GET /_sim/openid?code=...)
   Which openid a code maps to.
+
+WeChat Pay API v3 (/v3/..., and the user's side under /_sim/pay...): see wechatpay_sim.py.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ import secrets
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
+
+if TYPE_CHECKING:
+    from infra.local.wechatpay_sim import WeChatPaySimulator
 
 RESERVED_CODES = {
     "invalid": (40029, "invalid code"),
@@ -36,15 +41,18 @@ RESERVED_CODES = {
     "ratelimit": (45011, "api minute-quota reach limit mustslower retry next minute"),
     "blocked": (40226, "invalid ip, not in whitelist or high risk user"),
 }
+PAY_PREFIXES = ("/v3/", "/_sim/pay", "/_sim/refunds/", "/_sim/transactions/", "/_sim/notifications")
 SLOW_CODE = "slow"
 SLOW_SECONDS = 10
 TOKEN_TTL = 7200
 
 
 class WeChatSimulator:
-    def __init__(self, *, app_id: str, app_secret: str, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, *, app_id: str, app_secret: str, host: str = "127.0.0.1", port: int = 0,
+                 pay: WeChatPaySimulator | None = None) -> None:
         self.app_id = app_id
         self.app_secret = app_secret
+        self.pay = pay
         self._openid_key = secrets.token_bytes(16)
         self._token: tuple[str, float] | None = None
         self._lock = threading.Lock()
@@ -126,6 +134,11 @@ class WeChatSimulator:
         length = int(req.headers.get("Content-Length") or 0)
         raw = req.rfile.read(length) if length else b""
         self.calls.append(f"{method} {url.path}")
+        if self.pay is not None and url.path.startswith(PAY_PREFIXES):
+            status, data, headers = self.pay.handle(method, url.path, query, req.path, raw,
+                                                    {k.lower(): v for k, v in req.headers.items()})
+            self._send(req, status, data, headers)
+            return
         status, payload = 200, None
         if method == "GET" and url.path == "/sns/jscode2session":
             payload = self._code2session(query)
@@ -140,8 +153,13 @@ class WeChatSimulator:
         else:
             status, payload = 404, {"errcode": 404, "errmsg": "not found"}
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        self._send(req, status, data, {"Content-Type": "application/json; charset=utf-8"})
+
+    @staticmethod
+    def _send(req: BaseHTTPRequestHandler, status: int, data: bytes, headers: dict[str, str]) -> None:
         req.send_response(status)
-        req.send_header("Content-Type", "application/json; charset=utf-8")
+        for name, value in headers.items():
+            req.send_header(name, value)
         req.send_header("Content-Length", str(len(data)))
         req.end_headers()
         req.wfile.write(data)

@@ -104,3 +104,17 @@ def test_session_keys_never_leave_the_server(stack: Stack) -> None:
     for secret in keys + openids:
         assert secret not in log
         assert all(secret not in r.text for r in replies)
+
+
+def test_the_wechat_pay_simulator_is_served_and_insists_on_signatures(stack: Stack) -> None:
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(stack.wechat_url + "/v3/pay/transactions/jsapi", data=b"{}", method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=5)
+    assert err.value.code == 401
+    assert json.loads(err.value.read())["code"] == "SIGN_ERROR"
+    assert err.value.headers["Wechatpay-Serial"].startswith("PUB_KEY_ID_")
