@@ -279,7 +279,12 @@ class Gateway:
             def _serve(self) -> None:
                 gateway._serve(self)
 
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve  # noqa: N815
+            def __getattr__(self, name: str) -> Any:
+                # Every method, TRACE and made-up ones included, goes through routing as in API
+                # Gateway (unmatched -> $default), rather than http.server's 501.
+                if name.startswith("do_"):
+                    return self._serve
+                raise AttributeError(name)
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True

@@ -131,8 +131,18 @@ def test_bad_login_bodies_are_400_and_touch_nothing(api: Api, wechat, body: obje
     assert len(wechat.calls) == calls
 
 
-def test_malformed_json_is_400(api: Api) -> None:
-    reply = api.request("POST", "/auth/login", body='{"code": "abc"', headers={"content-type": "application/json"})
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"code": "abc"',
+        b'{"code": "\xff\xfe"}',  # not UTF-8: the gateway base64-encodes it, as API Gateway does
+        b"[" * 15000 + b"]" * 15,  # nesting deeper than the parser's recursion limit
+        b"\x89PNG\r\n",
+        b'{"code": NaN}',
+    ],
+)
+def test_malformed_json_is_400(api: Api, raw: bytes) -> None:
+    reply = api.request("POST", "/auth/login", body=raw, headers={"content-type": "application/json"})
     assert reply.status == 400
     assert reply.error_code == "malformed_json"
 

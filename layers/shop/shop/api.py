@@ -10,6 +10,7 @@ Exceptions become HTTP responses here and nowhere else:
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 from collections.abc import Callable
@@ -117,6 +118,22 @@ def create_app() -> APIGatewayHttpResolver:
     return app
 
 
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _is_valid_json(event: dict[str, Any]) -> bool:
+    """Whether the body is UTF-8 JSON that parses. Checked before the resolver, whose own parsing
+    lets invalid UTF-8 and pathological nesting escape as exceptions (a 500) instead of a 400."""
+    body = event.get("body") or ""
+    try:
+        text = base64.b64decode(body).decode("utf-8") if event.get("isBase64Encoded") else body
+        json.loads(text, parse_constant=_no_constants)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and binascii.Error are ValueErrors
+        return False
+    return True
+
+
 def _body_size(event: dict[str, Any]) -> int:
     body = event.get("body") or ""
     size = len(body.encode("utf-8")) if isinstance(body, str) else len(body)
@@ -149,9 +166,12 @@ def lambda_handler_for(
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if _body_size(event) > max_body_bytes:
             return raw_error(PayloadTooLarge(f"The request body must be at most {max_body_bytes} bytes."))
-        content_type = (event.get("headers") or {}).get("content-type")
-        if event.get("body") and content_type and not _is_json(content_type):
-            return raw_error(UnsupportedMediaType())
+        if event.get("body"):
+            content_type = (event.get("headers") or {}).get("content-type")
+            if content_type and not _is_json(content_type):
+                return raw_error(UnsupportedMediaType())
+            if not _is_valid_json(event):
+                return raw_error(InvalidRequest("The request body is not valid JSON.", code="malformed_json"))
         return app.resolve(event, context)
 
     return handler
