@@ -15,7 +15,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help deps dev test test-fast lint build bench openapi session-keys ci clean
+.PHONY: help deps dev test test-fast lint build bench openapi session-keys merchant-token ci clean
 
 help:
 	@echo "make dev      serve the whole API on http://127.0.0.1:3000 (moto + WeChat simulator, seeded)"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench    cold-start and DynamoDB round-trip tables"
 	@echo "make openapi  regenerate docs/openapi.json and the fallback route table from the code"
 	@echo "make session-keys   a new session-token key pair for deploying (docs/configuration.md)"
+	@echo "make merchant-token ARGS='--private-key PEM [--name N] [--days D]'   a token for /admin"
 
 $(VENV)/.installed: requirements-dev.txt layers/shop/requirements.txt
 	@test -x $(PY) || $(PY313) -m venv $(VENV)
@@ -63,6 +64,9 @@ openapi: deps
 
 session-keys: deps
 	$(PY) -m infra.tools.session_keys
+
+merchant-token: deps
+	$(PY) -m infra.tools.merchant_token $(ARGS)
 
 ci: test lint build
 

@@ -8,7 +8,6 @@ shop; every HTTP request the DynamoDB client sends (retries included) is one rou
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import time
@@ -16,7 +15,7 @@ from typing import Any
 
 from bench.common import event_for, out, start_backends, table, token_for
 from infra.local.gateway import LAYER_PATH
-from infra.local.template import Template
+from infra.local.template import Template, load_module
 from infra.local.worker import LambdaContext
 
 # (function, label, method, path, body, authenticated, expected status, target)
@@ -37,11 +36,7 @@ CASES: list[tuple[str, str, str, str, Any, bool, int, int | None]] = [
 
 
 def _load(template: Template, logical_id: str) -> Any:
-    spec = next(f for f in template.functions() if f.logical_id == logical_id)
-    module_spec = importlib.util.spec_from_file_location(f"bench_{logical_id}", spec.code_uri / f"{spec.module}.py")
-    module = importlib.util.module_from_spec(module_spec)  # type: ignore[arg-type]
-    module_spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
+    return load_module(next(f for f in template.functions() if f.logical_id == logical_id), prefix="bench")
 
 
 def main() -> None:

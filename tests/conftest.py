@@ -30,6 +30,12 @@ def rsa_pair() -> tuple[str, str]:
 
 
 SESSION_PRIVATE_KEY, SESSION_PUBLIC_KEY = rsa_pair()
+MERCHANT_PRIVATE_KEY, MERCHANT_PUBLIC_KEY = rsa_pair()
+PLATFORM_PRIVATE_KEY, PLATFORM_PUBLIC_KEY = rsa_pair()
+MCH_ID = "1900000109"
+MERCHANT_SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
+PUBLIC_KEY_ID = "PUB_KEY_ID_0119000001092025010100000000000001"
+APIV3_KEY = "0123456789abcdefghijABCDEFGHIJ01"
 
 # Lambda sets the environment before the handler module is imported; the shared Logger and Metrics
 # read theirs at import, so set them before any test imports the shop package.
@@ -50,6 +56,15 @@ BASE_ENV = {
     "SESSION_PRIVATE_KEY": SESSION_PRIVATE_KEY,
     "SESSION_PUBLIC_KEY": SESSION_PUBLIC_KEY,
     "WECHAT_HTTP_TIMEOUT_SECONDS": "1",
+    "WECHATPAY_MCH_ID": MCH_ID,
+    "WECHATPAY_MERCHANT_SERIAL_NO": MERCHANT_SERIAL,
+    "WECHATPAY_MERCHANT_PRIVATE_KEY": MERCHANT_PRIVATE_KEY,
+    "WECHATPAY_APIV3_KEY": APIV3_KEY,
+    "WECHATPAY_PUBLIC_KEY_ID": PUBLIC_KEY_ID,
+    "WECHATPAY_PUBLIC_KEY": PLATFORM_PUBLIC_KEY,
+    "ORDER_PAYMENT_TIMEOUT_SECONDS": "900",
+    "ORDER_AUTO_COMPLETE_DAYS": "10",
+    "TIMERS_MAX_EVENT_SKEW_SECONDS": "315360000",
 }
 
 
@@ -73,6 +88,9 @@ def _moto_tables(mp: pytest.MonkeyPatch, template: Template) -> Iterator[dict[st
 
     from shop import aws, config
 
+    from infra.local.motoserver import copy_tables_once_per_transaction
+
+    copy_tables_once_per_transaction()
     names = local_table_names(template, prefix="test")
     with mock_aws():
         create_tables(boto3.client("dynamodb"), template, names)
@@ -110,10 +128,23 @@ def seeded_module(template: Template) -> Iterator[dict[str, str]]:
 
 @pytest.fixture
 def wechat(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[WeChatSimulator]:
-    sim = WeChatSimulator(app_id=APP_ID, app_secret=APP_SECRET).start()
+    """The WeChat simulator, WeChat Pay included. Notifications go to a sink (``wechat.sink``) that
+    tests hand to POST /pay/notify; refunds settle only when a test says so."""
+    from infra.local.wechatpay_sim import WeChatPaySimulator
+    from tests.helpers import NotifySink
+
+    pay = WeChatPaySimulator(app_id=APP_ID, mch_id=MCH_ID, merchant_serial_no=MERCHANT_SERIAL,
+                             merchant_public_key_pem=MERCHANT_PUBLIC_KEY, platform_private_key_pem=PLATFORM_PRIVATE_KEY,
+                             public_key_id=PUBLIC_KEY_ID, apiv3_key=APIV3_KEY, retry_scale=0.001, refund_delay=-1)
+    sim = WeChatSimulator(app_id=APP_ID, app_secret=APP_SECRET, pay=pay).start()
+    sink = NotifySink()
+    sim.sink = sink  # type: ignore[attr-defined]
     monkeypatch.setenv("WECHAT_API_BASE_URL", sim.url)
+    monkeypatch.setenv("WECHATPAY_API_BASE_URL", sim.url)
+    monkeypatch.setenv("PAY_NOTIFY_URL", sink.url)
     yield sim
     sim.stop()
+    sink.stop()
 
 
 @pytest.fixture

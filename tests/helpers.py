@@ -3,7 +3,6 @@ routed by the template (the same event builder and router as the local stack).""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import time
 import uuid
@@ -12,7 +11,7 @@ from types import ModuleType
 from typing import Any
 
 from infra.local.gateway import Router, build_event
-from infra.local.template import ROOT, Template
+from infra.local.template import ROOT, Template, load_module
 from infra.local.worker import LambdaContext
 
 _loaded: dict[str, ModuleType] = {}
@@ -21,12 +20,8 @@ _loaded: dict[str, ModuleType] = {}
 def load_function(logical_id: str, template: Template | None = None) -> ModuleType:
     """Import a function's handler module in isolation (each function has its own app.py)."""
     if logical_id not in _loaded:
-        spec_fn = next(f for f in (template or Template()).functions() if f.logical_id == logical_id)
-        spec = importlib.util.spec_from_file_location(f"fn_{logical_id}", spec_fn.code_uri / f"{spec_fn.module}.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        _loaded[logical_id] = module
+        spec = next(f for f in (template or Template()).functions() if f.logical_id == logical_id)
+        _loaded[logical_id] = load_module(spec)
     return _loaded[logical_id]
 
 
@@ -138,3 +133,16 @@ class NotifySink:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def login(api: Api, code: str) -> str:
+    reply = api.post("/auth/login", {"code": code})
+    assert reply.status == 200, reply.text
+    return reply.json["token"]
+
+
+def deliver_notifications(api: Api, sink: NotifySink, count: int, start: int = 0) -> list[Reply]:
+    """Hand what WeChat Pay sent to the sink to POST /pay/notify, as WeChat Pay would."""
+    received = sink.wait_for(start + count)
+    assert len(received) >= start + count, f"expected {start + count} notifications, got {len(received)}"
+    return [api.request("POST", "/pay/notify", body=body, headers=headers) for headers, body in received[start:start + count]]

@@ -32,7 +32,16 @@ def _banner(stack: LocalStack) -> str:
     curl -s {url}/me -H "Authorization: Bearer <token from the login answer>"
 
   Any login code works (the same code is the same user); 'invalid' answers 401, 'busy' 503,
-  'ratelimit' 429. Function logs follow below. Ctrl-C to stop.
+  'ratelimit' 429.
+
+  Buying: POST /orders answers wx.requestPayment parameters; "pay" as the buyer would with
+    curl -s -X POST {stack.wechat.url}/_sim/pay/<order id>
+  and WeChat Pay's signed notification reaches {url}/pay/notify. Unpaid orders time out after
+  {os.environ.get("ORDER_PAYMENT_TIMEOUT_SECONDS", "900")} s (timers run every minute; fire them now, at any time, with
+    curl -s -X POST {url}/_local/schedules/OrderTimersFunction -d '{{"time": "2030-01-01T00:00:00Z"}}').
+  Merchant token for /admin/... (30 days): {creds_dir}/merchant_token.txt
+
+  Function logs follow below. Ctrl-C to stop.
 """
 
 
@@ -59,6 +68,10 @@ def main(argv: list[str] | None = None) -> None:
         stack.start()
     except OSError as exc:
         sys.exit(f"could not start the local stack: {exc} (is another `make dev` running? try --port)")
+    from infra.tools.merchant_token import mint
+
+    token = mint((credentials.DEV_DIR / "session_private_key.pem").read_text("ascii"), name="dev-merchant", days=30)
+    (credentials.DEV_DIR / "merchant_token.txt").write_text(token + "\n", "ascii")
     print(_banner(stack), flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -4,6 +4,11 @@ Routes are the template's HttpApi events; matching follows API Gateway: the most
 wins (literal segments over {param} over {proxy+}), a method-specific route over ANY, and the
 ``$default`` route catches what nothing else matches. Each request becomes a real v2 event.
 
+Schedule events of the template (``rate(N minutes)``) invoke their function on that rate with an
+EventBridge scheduled event. ``POST /_local/schedules/<FunctionLogicalId>`` with ``{"time": ISO}``
+fires one now with the given time (this is how tests move time forward); /_local/ is the local
+stack's own control path and does not exist in AWS.
+
 Each function has a pool of worker processes (see worker.py): a request takes an idle worker or
 starts a new one (a cold start), up to ``max_concurrency`` per function, so concurrent requests run
 in parallel exactly as concurrent Lambda instances would, and races reach DynamoDB (moto) as they
@@ -25,6 +30,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
@@ -258,14 +264,32 @@ def _to_http(result: Any) -> tuple[int, list[tuple[str, str]], bytes]:
 
 # ---------------------------------------------------------------- server
 
+def _rate_seconds(expression: str) -> int:
+    m = re.fullmatch(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)", expression.strip())
+    if not m:
+        raise ValueError(f"unsupported schedule {expression!r} (the local stack runs rate() schedules)")
+    return int(m.group(1)) * {"minute": 60, "hour": 3600, "day": 86400}[m.group(2).rstrip("s")]
+
+
+def scheduled_event(function: str, at: float | None = None) -> dict[str, Any]:
+    when = time.gmtime(at if at is not None else time.time())
+    return {
+        "version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
+        "account": "123456789012", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", when), "region": "us-east-1",
+        "resources": [f"arn:aws:events:us-east-1:123456789012:rule/{function}"], "detail": {},
+    }
+
+
 class Gateway:
     def __init__(
-        self, functions: list[FunctionSpec], env_for: Callable[[FunctionSpec], dict[str, str]], *,
+        self, functions: list[FunctionSpec], env_for: Callable[[FunctionSpec, str], dict[str, str]], *,
         host: str = "127.0.0.1", port: int = 3000, max_concurrency: int = 10, log: TextIO | None = None,
-        access_log: TextIO | None = sys.stderr,
+        access_log: TextIO | None = sys.stderr, run_schedules: bool = True,
     ) -> None:
-        self.pools = {f.logical_id: FunctionPool(f, env_for(f), max_concurrency=max_concurrency, log=log) for f in functions}
         self.router = Router([r for f in functions for r in f.routes])
+        self.schedules = {f.logical_id: [_rate_seconds(e) for e in f.schedules] for f in functions if f.schedules}
+        self.run_schedules = run_schedules
+        self._stopping = threading.Event()
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -292,6 +316,8 @@ class Gateway:
 
         self._server = Server((host, port), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="gateway", daemon=True)
+        self.pools = {f.logical_id: FunctionPool(f, env_for(f, self.url), max_concurrency=max_concurrency, log=log)
+                      for f in functions}
 
     @property
     def url(self) -> str:
@@ -300,12 +326,30 @@ class Gateway:
 
     def start(self) -> Gateway:
         self._thread.start()
+        if self.run_schedules:
+            for function, rates in self.schedules.items():
+                for rate in rates:
+                    threading.Thread(target=self._tick, args=(function, rate), name=f"schedule-{function}",
+                                     daemon=True).start()
         return self
+
+    def _tick(self, function: str, every: int) -> None:
+        while not self._stopping.wait(every):
+            self.fire(function)
+
+    def fire(self, function: str, at: float | None = None) -> Any:
+        """Invoke a scheduled function now, as EventBridge would at time ``at``."""
+        try:
+            return self.pools[function].invoke(scheduled_event(function, at), str(uuid.uuid4()))
+        except FunctionFailed as exc:
+            sys.stderr.write(f"[gateway] scheduled {function} failed: {exc}\n")
+            raise
 
     def serve_forever(self) -> None:
         self._server.serve_forever()
 
     def stop(self) -> None:
+        self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
         for pool in self.pools.values():
@@ -326,6 +370,25 @@ class Gateway:
     def _message(self, req: BaseHTTPRequestHandler, status: int, message: str) -> None:
         self._reply(req, status, [("Content-Type", "application/json")], json.dumps({"message": message}).encode())
 
+    def _control(self, req: BaseHTTPRequestHandler, path: str, body: bytes) -> None:
+        m = re.fullmatch(r"/_local/schedules/([A-Za-z0-9]+)", path)
+        if req.command != "POST" or not m or m.group(1) not in self.schedules:
+            self._message(req, 404, f"local control paths: POST /_local/schedules/<{'|'.join(self.schedules)}>")
+            return
+        at = None
+        if body:
+            try:
+                at = datetime.fromisoformat(json.loads(body)["time"].replace("Z", "+00:00")).timestamp()
+            except (ValueError, KeyError, TypeError, AttributeError):
+                self._message(req, 400, 'body: {"time": "2026-11-25T10:00:00Z"}')
+                return
+        try:
+            result = self.fire(m.group(1), at)
+        except FunctionFailed:
+            self._message(req, 500, "Internal Server Error")
+            return
+        self._reply(req, 200, [("Content-Type", "application/json")], json.dumps(result).encode())
+
     def _serve(self, req: BaseHTTPRequestHandler) -> None:
         length = int(req.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
@@ -334,6 +397,9 @@ class Gateway:
             return
         body = req.rfile.read(length) if length else b""
         path = urlsplit(req.path).path
+        if path.startswith("/_local/"):
+            self._control(req, path, body)
+            return
         matched = self.router.match(req.command, path)
         if matched is None:
             self._message(req, 404, "Not Found")

@@ -66,7 +66,7 @@ class LocalStack:
             "AWS::URLSuffix": "amazonaws.com",
         }
 
-    def function_environment(self, spec: FunctionSpec) -> dict[str, str]:
+    def function_environment(self, spec: FunctionSpec, api_url: str | None = None) -> dict[str, str]:
         """The environment Lambda would give ``spec``, pointed at the local endpoints."""
         assert self.moto and self.wechat
         env = {k: str(v) for k, v in self.template.resolve(spec.environment, self.refs()).items()}
@@ -82,6 +82,10 @@ class LocalStack:
             {
                 "WECHAT_API_BASE_URL": self.wechat.url,
                 "WECHATPAY_API_BASE_URL": self.wechat.url,
+                # WeChat Pay (the simulator) calls back the local API over plain http
+                "PAY_NOTIFY_URL": f"{api_url or 'http://127.0.0.1:3000'}/pay/notify",
+                # tests move time forward by sending the timers function events from the future
+                "TIMERS_MAX_EVENT_SKEW_SECONDS": str(10 * 365 * 86400),
                 "AWS_LAMBDA_FUNCTION_NAME": spec.logical_id,
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory),
                 "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",

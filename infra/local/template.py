@@ -63,6 +63,7 @@ class FunctionSpec:
     memory: int
     environment: dict[str, Any]
     routes: list[Route] = field(default_factory=list)
+    schedules: list[str] = field(default_factory=list)  # "rate(1 minute)", from Schedule events
 
     @property
     def module(self) -> str:
@@ -71,6 +72,25 @@ class FunctionSpec:
     @property
     def attribute(self) -> str:
         return self.handler.rsplit(".", 1)[1]
+
+
+def load_module(spec: FunctionSpec, prefix: str = "fn") -> Any:
+    """Import a function's handler module in this process, under a name of its own (every function's
+    module is app.py), with the function's folder first on sys.path while it imports - as Lambda has
+    /var/task - so a function's own modules (e.g. parse_address's address_parser) import as they do
+    in Lambda."""
+    import importlib.util
+    import sys
+
+    module_spec = importlib.util.spec_from_file_location(f"{prefix}_{spec.logical_id}", spec.code_uri / f"{spec.module}.py")
+    assert module_spec and module_spec.loader
+    module = importlib.util.module_from_spec(module_spec)
+    sys.path.insert(0, str(spec.code_uri))
+    try:
+        module_spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(spec.code_uri))
+    return module
 
 
 class Template:
@@ -105,6 +125,9 @@ class Template:
                 environment=env,
             )
             for event in (res["Properties"].get("Events") or {}).values():
+                if event.get("Type") == "Schedule":
+                    spec.schedules.append(str(event["Properties"]["Schedule"]))
+                    continue
                 if event.get("Type") != "HttpApi":
                     continue
                 ep = event.get("Properties") or {}

@@ -41,7 +41,7 @@ RESERVED_CODES = {
     "ratelimit": (45011, "api minute-quota reach limit mustslower retry next minute"),
     "blocked": (40226, "invalid ip, not in whitelist or high risk user"),
 }
-PAY_PREFIXES = ("/v3/", "/_sim/pay", "/_sim/refunds/", "/_sim/transactions/", "/_sim/notifications")
+PAY_PREFIXES = ("/v3/", "/_sim/pay", "/_sim/notify/", "/_sim/refunds/", "/_sim/transactions/", "/_sim/notifications")
 SLOW_CODE = "slow"
 SLOW_SECONDS = 10
 TOKEN_TTL = 7200

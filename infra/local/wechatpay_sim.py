@@ -20,6 +20,8 @@ The user's side (what wx.requestPayment would do), and inspection:
                      {"copies": N} delivers N concurrent copies of the notification
        -> marks the transaction SUCCESS and POSTs a signed, AES-256-GCM encrypted TRANSACTION.SUCCESS
           notification to its notify_url, retrying on failure on WeChat's schedule (scaled down)
+  POST /_sim/notify/{out_trade_no} {"copies": N}
+       sends the TRANSACTION.SUCCESS notification of a paid transaction again (a late or repeated one)
   POST /_sim/refunds/{out_refund_no}/settle {"status": "SUCCESS"|"ABNORMAL"|"CLOSED"}
        settles a PROCESSING refund now (refunds otherwise succeed by themselves after a short delay)
        and sends REFUND.<STATUS> to the refund's notify_url
@@ -52,6 +54,7 @@ CST = timezone(timedelta(hours=8))
 RETRY_SCHEDULE = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600]
 _AUTH_RE = re.compile(r'(\w+)="([^"]*)"')
 _OUT_TRADE_NO = re.compile(r"^[A-Za-z0-9_\-|*]{6,32}$")
+_OUT_REFUND_NO = re.compile(r"^[A-Za-z0-9_\-|*@]{1,64}$")
 
 
 def _now_rfc3339() -> str:
@@ -282,6 +285,16 @@ class WeChatPaySimulator:
             self.send(t["notify_url"], "TRANSACTION.SUCCESS", "transaction", view, "支付成功", t["out_trade_no"], copies)
         return view
 
+    def renotify(self, out_trade_no: str, copies: int = 1) -> dict[str, Any]:
+        with self._lock:
+            t = self._find(out_trade_no)
+            if t["trade_state"] not in ("SUCCESS", "REFUND"):
+                raise PayError(409, "ORDER_NOT_PAID", "订单未支付")
+            view = self._transaction_view(t)
+            view["trade_state"] = "SUCCESS"
+        self.send(t["notify_url"], "TRANSACTION.SUCCESS", "transaction", view, "支付成功", out_trade_no, copies)
+        return view
+
     # ------------------------------------------------------------ refunds
     def _refund_view(self, r: dict[str, Any]) -> dict[str, Any]:
         view = {k: r[k] for k in ("refund_id", "out_refund_no", "transaction_id", "out_trade_no", "create_time", "status")}
@@ -296,7 +309,7 @@ class WeChatPaySimulator:
         out_refund_no = body.get("out_refund_no")
         amount = body.get("amount") or {}
         refund, total = amount.get("refund"), amount.get("total")
-        if not isinstance(out_refund_no, str) or not _OUT_TRADE_NO.match(out_refund_no):
+        if not isinstance(out_refund_no, str) or not _OUT_REFUND_NO.match(out_refund_no):
             raise PayError(400, "PARAM_ERROR", "out_refund_no 格式错误")
         for value in (refund, total):
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
@@ -410,6 +423,12 @@ class WeChatPaySimulator:
                 raise PayError(400, "PARAM_ERROR", "需要 out_trade_no 路径或 prepay_id")
             return self.pay(out_trade_no=m.group(1), prepay_id=body.get("prepay_id"),
                             notify=bool(body.get("notify", True)), copies=copies)
+        m = re.fullmatch(r"/_sim/notify/([^/]+)", path)
+        if m and method == "POST":
+            copies = body.get("copies", 1)
+            if not isinstance(copies, int) or not 1 <= copies <= 50:
+                raise PayError(400, "PARAM_ERROR", "copies 应为 1-50 的整数")
+            return self.renotify(m.group(1), copies)
         m = re.fullmatch(r"/_sim/refunds/([^/]+)/settle", path)
         if m and method == "POST":
             return self.settle_refund(m.group(1), str(body.get("status", "SUCCESS")))

@@ -28,7 +28,7 @@ def _skus(pid: str, axes: dict[str, list[str]], price: Any, stock: Any, original
         pick = (lambda v, s=specs: v(s) if callable(v) else v)  # noqa: E731
         skus.append(
             {
-                "id": f"{pid}-{i:02d}",
+                "id": f"{pid}.{i:02d}",
                 "specs": specs,
                 "price": pick(price),
                 "original_price": pick(original),
@@ -121,13 +121,33 @@ PRODUCTS: list[dict[str, Any]] = [
 ]
 
 
-def seed() -> tuple[int, int]:
-    """Write the demo shop into the table named by SHOP_TABLE_NAME. Idempotent."""
-    from shop import catalog_admin as catalog
+FREIGHT = {
+    "default_fee": 800,  # 8 元
+    "free_threshold": 9900,  # 满 99 元包邮
+    "province_fees": {"新疆维吾尔自治区": 2000, "西藏自治区": 2500, "青海省": 1500, "内蒙古自治区": 1200,
+                      "海南省": 1200, "宁夏回族自治区": 1200, "甘肃省": 1200},
+    "unreachable": ["台湾省", "香港特别行政区", "澳门特别行政区"],
+}
 
+PICKUP_STORES: list[dict[str, Any]] = [
+    {"id": "sz-nanshan", "name": "深圳南山店", "address": "广东省深圳市南山区科技园路1号", "phone": "0755-86013388",
+     "hours": "10:00-21:00", "latitude": 22.5431, "longitude": 113.9478},
+    {"id": "sh-jingan", "name": "上海静安店", "address": "上海市静安区南京西路1266号", "phone": "021-62880000",
+     "hours": "10:00-22:00", "latitude": 31.2304, "longitude": 121.4581},
+]
+
+
+def seed() -> tuple[int, int]:
+    """Write the demo shop into the table named by SHOP_TABLE_NAME (an empty one: products are
+    bulk-loaded)."""
+    from shop import catalog_admin as catalog
+    from shop import shipping
+
+    shipping.put_freight_template(shipping.FreightTemplate.model_validate(FREIGHT))
+    for store in PICKUP_STORES:
+        shipping.put_pickup_store(shipping.PickupStore.model_validate(store))
     names = {c["id"]: c["name"] for c in CATEGORIES}
     for c in CATEGORIES:
         catalog.put_category(catalog.CategoryInput.model_validate(c))
-    for p in PRODUCTS:
-        catalog.put_product(catalog.ProductInput.model_validate(p), names[p["category_id"]])
+    catalog.load_products([(catalog.ProductInput.model_validate(p), names[p["category_id"]]) for p in PRODUCTS])
     return len(CATEGORIES), len(PRODUCTS)

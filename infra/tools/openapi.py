@@ -7,12 +7,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from typing import Any
 
-from infra.local.template import ROOT, Template
+from infra.local.template import ROOT, Template, load_module
 
 OPENAPI_FILE = ROOT / "docs" / "openapi.json"
 LAYER = ROOT / "layers" / "shop"
@@ -25,12 +24,18 @@ DESCRIPTION = (
 )
 
 
-def _load_app(logical_id: str, path: Any) -> Any:
-    spec = importlib.util.spec_from_file_location(f"_openapi_{logical_id}", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.app
+def _error_schemas() -> dict[str, Any]:
+    """ErrorResponse (and what it references) for documents whose routes declared no error."""
+    from shop.models.common import ErrorResponse
+
+    schema = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+    defs = schema.pop("$defs", {})
+    return {"ErrorResponse": schema, **defs}
+
+
+def _error_ref(spec: dict[str, Any]) -> dict[str, Any]:
+    return {"description": spec["description"],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}
 
 
 def _security() -> dict[str, Any]:
@@ -42,18 +47,24 @@ def _security() -> dict[str, Any]:
 def build(template: Template | None = None) -> dict[str, Any]:
     if str(LAYER) not in sys.path:
         sys.path.insert(0, str(LAYER))
+    from shop.models.common import error_responses
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
     for fn in (template or Template()).functions():
         if not any(r.path != "$default" for r in fn.routes):
             continue
-        app = _load_app(fn.logical_id, fn.code_uri / f"{fn.module}.py")
+        app = load_module(fn, prefix="openapi").app
         doc = json.loads(app.get_openapi_json_schema(title=TITLE, version=VERSION, security_schemes=_security()))
         for path, item in doc.get("paths", {}).items():
             for method, operation in item.items():
                 # Validation failures answer 400 in the shop's error shape (shop.api), never
-                # Powertools' default 422 document.
+                # Powertools' default 422 document; bodies are size- and type-checked before the
+                # route runs (413/415), and any route may meet a throttled dependency (503).
                 operation["responses"].pop("422", None)
+                if path != "/pay/notify":
+                    extra = (413, 415, 503) if "requestBody" in operation else (503,)
+                    for status, spec in error_responses(*extra).items():
+                        operation["responses"].setdefault(str(status), _error_ref(spec))
                 if method in paths.get(path, {}):
                     raise SystemExit(f"{method.upper()} {path} is served by two functions")
                 operation["x-lambda-function"] = fn.logical_id
@@ -70,7 +81,7 @@ def build(template: Template | None = None) -> dict[str, Any]:
         "servers": [{"url": "http://127.0.0.1:3000", "description": "make dev"}],
         "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": dict(sorted(schemas.items())),
+            "schemas": dict(sorted({**schemas, **_error_schemas()}.items())),
             "securitySchemes": {
                 name: scheme.model_dump(mode="json", by_alias=True, exclude_none=True)
                 for name, scheme in _security().items()

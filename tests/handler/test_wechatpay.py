@@ -18,15 +18,14 @@ from infra.local.wechat_sim import WeChatSimulator
 from infra.local.wechatpay_sim import WeChatPaySimulator
 from shop.errors import ServiceUnavailable, UpstreamError
 from shop.wechat.pay import NotificationRejected, PayApiError, PayConfig, WeChatPay
-from tests.conftest import APP_ID, APP_SECRET, rsa_pair
+from tests.conftest import APIV3_KEY, APP_ID, APP_SECRET, MCH_ID, rsa_pair
+from tests.conftest import MERCHANT_PRIVATE_KEY as MERCHANT_PRIVATE
+from tests.conftest import MERCHANT_PUBLIC_KEY as MERCHANT_PUBLIC
+from tests.conftest import MERCHANT_SERIAL as SERIAL
+from tests.conftest import PLATFORM_PRIVATE_KEY as PLATFORM_PRIVATE
+from tests.conftest import PLATFORM_PUBLIC_KEY as PLATFORM_PUBLIC
+from tests.conftest import PUBLIC_KEY_ID as KEY_ID
 from tests.helpers import NotifySink
-
-MERCHANT_PRIVATE, MERCHANT_PUBLIC = rsa_pair()
-PLATFORM_PRIVATE, PLATFORM_PUBLIC = rsa_pair()
-APIV3_KEY = "0123456789abcdefghijABCDEFGHIJ01"
-MCH_ID = "1900000109"
-SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
-KEY_ID = "PUB_KEY_ID_0119000001092025010100000000000001"
 
 
 @pytest.fixture

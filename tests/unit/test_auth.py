@@ -74,7 +74,26 @@ def test_tampered_tokens_are_invalid(mangle) -> None:
 def test_token_carries_no_wechat_identifiers() -> None:
     token, _ = session_signer.issue("u_abc", now=1_000, ttl=60)
     claims = json.loads(auth.b64decode(token.split(".")[1]))
-    assert set(claims) == {"sub", "iat", "exp"}
+    assert set(claims) == {"sub", "aud", "iat", "exp"} and claims["aud"] == "shopper"
+
+
+def test_audiences_do_not_mix() -> None:
+    shopper, _ = session_signer.issue("u_abc")
+    merchant, _ = session_signer.issue("owner", audience=auth.MERCHANT)
+    assert auth.verify(shopper).user_id == "u_abc"
+    assert auth.verify(merchant, audience=auth.MERCHANT).user_id == "owner"
+    for token, audience in ((shopper, auth.MERCHANT), (merchant, auth.SHOPPER)):
+        with pytest.raises(Unauthorized) as err:
+            auth.verify(token, audience=audience)
+        assert err.value.code == "invalid_token"
+
+
+def test_merchant_token_tool_mints_tokens_the_shop_accepts() -> None:
+    from infra.tools.merchant_token import mint
+
+    token = mint(SESSION_PRIVATE_KEY, name="owner", days=2)
+    session = auth.verify(token, audience=auth.MERCHANT)
+    assert session.user_id == "owner" and session.expires_at - session.issued_at == 2 * 86400
 
 
 def test_unusable_public_key_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:

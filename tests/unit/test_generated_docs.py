@@ -26,9 +26,11 @@ def test_every_template_route_is_documented(template: Template) -> None:
 
 def test_documented_errors_use_the_error_shape() -> None:
     doc = json.loads(openapi.OPENAPI_FILE.read_text("utf-8"))
-    for item in doc["paths"].values():
+    for path, item in doc["paths"].items():
         for operation in item.values():
             assert "422" not in operation["responses"]
+            if path == "/pay/notify":  # WeChat Pay's contract: {"code": "FAIL", "message": ...}
+                continue
             for status, response in operation["responses"].items():
                 if int(status) >= 400:
                     assert response["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorResponse")

@@ -35,13 +35,13 @@ def test_no_hard_coded_partition_or_region(template: Template) -> None:
     assert "amazonaws.com" not in text  # URLs use ${AWS::URLSuffix}
 
 
-def test_every_function_has_its_own_log_group_and_route(template: Template) -> None:
+def test_every_function_has_its_own_log_group_and_a_trigger(template: Template) -> None:
     for fn in template.functions():
         props = template.resources[fn.logical_id]["Properties"]
         group = props["LoggingConfig"]["LogGroup"]["Ref"]
         assert template.resources[group]["Type"] == "AWS::Logs::LogGroup"
         assert "RetentionInDays" in template.resources[group]["Properties"]
-        assert fn.routes, f"{fn.logical_id} has no HttpApi route"
+        assert fn.routes or fn.schedules, f"{fn.logical_id} has no HttpApi route and no schedule"
         assert (fn.code_uri / f"{fn.module}.py").exists()
 
 
@@ -92,3 +92,35 @@ def test_session_keys_tool_output_fits_the_template_parameter(template: Template
     assert re.fullmatch(template.raw["Parameters"]["SessionPublicKey"]["AllowedPattern"], line)
     assert auth._load(line).n.bit_length() == 2048
     assert "PRIVATE KEY" in (tmp_path / "session_private_key.pem").read_text()
+
+
+def test_only_functions_that_use_a_credential_may_read_the_secret(template: Template) -> None:
+    readers = set()
+    for fn in template.functions():
+        props = template.resources[fn.logical_id]["Properties"]
+        names = {next(iter(p)) for p in props.get("Policies", [])}
+        reads = "AWSSecretsManagerGetSecretValuePolicy" in names
+        configured = "SHOP_SECRET_ID" in props.get("Environment", {}).get("Variables", {})
+        assert reads == configured, fn.logical_id
+        if reads:
+            readers.add(fn.logical_id)
+            # a function that holds WeChat Pay or session keys ships the crypto package itself
+            assert (fn.code_uri / "requirements.txt").read_text().startswith("cryptography=="), fn.logical_id
+    assert "ListProductsFunction" not in readers and "GetOrderFunction" not in readers
+
+
+def test_the_shared_layer_stays_light(template: Template) -> None:
+    from infra.local.template import ROOT
+
+    requirements = (ROOT / "layers" / "shop" / "requirements.txt").read_text()
+    packages = [line.split("==")[0] for line in requirements.splitlines() if line and not line.startswith("#")]
+    assert packages == ["aws-lambda-powertools", "pydantic"]
+
+
+def test_timers_run_on_an_eventbridge_schedule(template: Template) -> None:
+    timers = template.resources["OrderTimersFunction"]["Properties"]
+    assert timers["Events"]["EveryMinute"] == {"Type": "Schedule", "Properties": {
+        "Schedule": "rate(1 minute)", "Description": "order payment deadlines and automatic completion"}}
+    # no reserved concurrency: new accounts cannot reserve any, and overlapping runs are safe (every
+    # action is a conditional write)
+    assert "ReservedConcurrentExecutions" not in timers

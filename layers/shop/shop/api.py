@@ -156,17 +156,19 @@ def _is_json(content_type: str) -> bool:
 
 
 def lambda_handler_for(
-    app: APIGatewayHttpResolver, *, max_body_bytes: int = MAX_BODY_BYTES
+    app: APIGatewayHttpResolver, *, max_body_bytes: int = MAX_BODY_BYTES, check_json: bool = True
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda entry point for ``app``: correlation id from the request, EMF metrics flushed at the
-    end of each invocation, oversized and non-JSON bodies refused before anything parses them."""
+    end of each invocation, oversized and (with ``check_json``) non-JSON bodies refused before
+    anything parses them. A route that must see the raw body first (a signed callback) turns
+    ``check_json`` off and validates the body itself."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @metrics.log_metrics(capture_cold_start_metric=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if _body_size(event) > max_body_bytes:
             return raw_error(PayloadTooLarge(f"The request body must be at most {max_body_bytes} bytes."))
-        if event.get("body"):
+        if event.get("body") and check_json:
             content_type = (event.get("headers") or {}).get("content-type")
             if content_type and not _is_json(content_type):
                 return raw_error(UnsupportedMediaType())
@@ -175,3 +177,15 @@ def lambda_handler_for(
         return app.resolve(event, context)
 
     return handler
+
+
+def raw_body(app: APIGatewayHttpResolver) -> bytes:
+    """The request body exactly as the caller sent it (for signature checks)."""
+    event = app.current_event
+    body = event.body or ""
+    return base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
+
+
+def request_domain(app: APIGatewayHttpResolver) -> str | None:
+    """The API's own host name as the caller reached it (for callback URLs)."""
+    return app.current_event.request_context.domain_name or None

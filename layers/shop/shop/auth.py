@@ -1,10 +1,13 @@
 """The shop's own session tokens: JWTs signed with RS256.
 
 Only the login function holds the private key (credential ``session_private_key``, in the shop
-secret) and signs tokens (shop.session_signer). Every other function verifies them with the public
+secret) and signs shoppers' tokens (shop.session_signer); merchants' tokens are minted by the
+operator with the same key (``make merchant-token``). Every other function verifies them with the public
 key from the ``SESSION_PUBLIC_KEY`` setting - not a secret, so verifying needs no Secrets Manager
 call, no secret-reading permission and no database read, and a function that can read tokens
-cannot mint them. Claims: ``sub`` (the shop's user id), ``iat``, ``exp``; no WeChat identifiers.
+cannot mint them. Claims: ``sub`` (the shop's user id, or the merchant's name), ``aud`` (``shopper``
+or ``merchant``: a shopper's token never opens /admin and a merchant's never acts as a shopper),
+``iat``, ``exp``; no WeChat identifiers.
 Rotating the key pair logs everyone out (the mini-program logs in again with wx.login() on a 401).
 """
 
@@ -24,6 +27,8 @@ from shop.config import setting
 from shop.errors import ConfigurationError, Unauthorized
 
 ALGORITHM = "RS256"
+SHOPPER = "shopper"
+MERCHANT = "merchant"
 MAX_TOKEN_LENGTH = 2048
 _CHALLENGE = 'Bearer realm="minishop"'
 
@@ -31,6 +36,7 @@ _CHALLENGE = 'Bearer realm="minishop"'
 @dataclass(frozen=True)
 class Session:
     user_id: str
+    audience: str
     issued_at: int
     expires_at: int
 
@@ -63,7 +69,7 @@ def _invalid(message: str = "The session token is not valid; log in again.") -> 
     return Unauthorized(message, code="invalid_token", headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'})
 
 
-def verify(token: str, *, now: int | None = None) -> Session:
+def verify(token: str, *, audience: str = SHOPPER, now: int | None = None) -> Session:
     if len(token) > MAX_TOKEN_LENGTH or token.count(".") != 2:
         raise _invalid()
     head_b64, claims_b64, sig_b64 = token.split(".")
@@ -79,11 +85,14 @@ def verify(token: str, *, now: int | None = None) -> Session:
         raise _invalid()
     try:
         claims = json.loads(b64decode(claims_b64))
-        session = Session(user_id=claims["sub"], issued_at=claims["iat"], expires_at=claims["exp"])
+        session = Session(user_id=claims["sub"], audience=claims["aud"], issued_at=claims["iat"],
+                          expires_at=claims["exp"])
     except (binascii.Error, ValueError, KeyError, TypeError):
         raise _invalid() from None
     if not isinstance(session.user_id, str) or not isinstance(session.expires_at, int):
         raise _invalid()
+    if session.audience != audience:
+        raise _invalid("This token is not valid here.")
     if session.expires_at <= (now if now is not None else now_epoch()):
         raise Unauthorized(
             "The session has expired; log in again.",
@@ -106,8 +115,13 @@ def bearer_token(authorization: str | None) -> str:
 
 
 def current_user(request: Request) -> str:
-    """Route dependency: the caller's user id, from a valid bearer token, else 401."""
-    return verify(bearer_token(request.headers.get("authorization"))).user_id
+    """Route dependency: the caller's user id, from a valid shopper token, else 401."""
+    return verify(bearer_token(request.headers.get("authorization")), audience=SHOPPER).user_id
+
+
+def current_merchant(request: Request) -> str:
+    """Route dependency for /admin routes: the merchant's name, from a valid merchant token."""
+    return verify(bearer_token(request.headers.get("authorization")), audience=MERCHANT).user_id
 
 
 # OpenAPI security requirement for routes that depend on current_user.

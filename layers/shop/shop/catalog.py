@@ -51,6 +51,14 @@ SUMMARY_FIELDS = (
 )
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 _ID_RE = re.compile(ID_PATTERN)
+# A SKU id is "<product id>.<variant>", so the SKU's item key follows from its id alone (carts and
+# orders hold SKU ids, and transactions need keys, not index lookups).
+SKU_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,32}$"
+
+
+def sku_key(sku_id: str) -> dict[str, dict[str, str]]:
+    product_id = sku_id.rsplit(".", 1)[0]
+    return {"PK": {"S": f"PRODUCT#{product_id}"}, "SK": {"S": f"SKU#{sku_id}"}}
 
 
 # ---------------------------------------------------------------- reads

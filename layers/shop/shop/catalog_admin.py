@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from shop import db
-from shop.catalog import ID_PATTERN, normalize_search
+from shop.catalog import ID_PATTERN, SKU_ID_PATTERN, normalize_search
 from shop.clock import iso, now_utc
 from shop.errors import InvalidRequest
 from shop.models.catalog import DetailBlock, SpecDimension, Video
@@ -24,7 +24,7 @@ class CategoryInput(BaseModel):
 
 
 class SkuInput(BaseModel):
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=SKU_ID_PATTERN, description="<product id>.<variant>")
     specs: dict[str, str]
     price: Fen
     original_price: Fen | None = None
@@ -53,6 +53,8 @@ class ProductInput(BaseModel):
         names = [d.name for d in self.specs]
         seen = set()
         for sku in self.skus:
+            if not sku.id.startswith(f"{self.id}."):
+                raise ValueError(f"SKU {sku.id} must be named {self.id}.<variant>")
             if list(sku.specs) != names:
                 raise ValueError(f"SKU {sku.id} must name exactly the specs {names} in order")
             for dim in self.specs:
@@ -120,6 +122,11 @@ def product_items(product: ProductInput, category_name: str = "") -> list[dict[s
                 "sku_id": sku.id,
                 "product_id": product.id,
                 "position": position,
+                # what a cart line or an order needs, so they read the SKU item alone
+                "title": product.title,
+                "cover_url": sku.image_url or product.images[0],
+                "product_status": product.status,
+                "sold": 0,
                 **sku.model_dump(exclude={"id"}),
             }
         )
@@ -165,3 +172,16 @@ def put_product(product: ProductInput, category_name: str = "") -> None:
     if len(ops) > 100:
         raise InvalidRequest("A product can have at most 90 SKUs.")
     client.transact_write_items(TransactItems=ops)
+
+
+def load_products(products: list[tuple[ProductInput, str]]) -> int:
+    """Bulk-load products (with their category names) into a catalog that does not have them yet:
+    BatchWriteItem, 25 items a request, not one transaction per product. For seeding and imports;
+    changing a live product goes through put_product."""
+    items = [db.to_item(i) for product, category_name in products for i in product_items(product, category_name)]
+    client, table = db.client(), db.table()
+    for start in range(0, len(items), 25):
+        pending: dict[str, Any] = {table: [{"PutRequest": {"Item": i}} for i in items[start:start + 25]]}
+        while pending:
+            pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    return len(items)

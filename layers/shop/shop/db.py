@@ -132,6 +132,30 @@ def cancellation_reasons(exc: BaseException) -> list[str]:
     return []
 
 
+def transact(actions: list[dict[str, Any]]) -> bool:
+    """TransactWriteItems: True when it was written, False when a condition stopped it (then
+    nothing was written). Other failures raise."""
+    try:
+        client().transact_write_items(TransactItems=actions)
+    except Exception as exc:
+        if "ConditionalCheckFailed" in cancellation_reasons(exc):
+            return False
+        raise
+    return True
+
+
+def update_if(**update_item: Any) -> bool:
+    """UpdateItem with a ConditionExpression: True when it was written, False when the condition
+    did not hold."""
+    try:
+        client().update_item(TableName=table(), **update_item)
+    except Exception as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
 def is_transient(exc: BaseException) -> bool:
     if error_code(exc) in TRANSIENT_CODES:
         return True

@@ -40,8 +40,8 @@ def signing_key() -> Any:
     return _private_key(credential("session_private_key"))
 
 
-def issue(user_id: str, *, now: int | None = None, ttl: int | None = None) -> tuple[str, int]:
-    """A new token for ``user_id`` and its expiry (epoch seconds)."""
+def issue(subject: str, *, audience: str = auth.SHOPPER, now: int | None = None, ttl: int | None = None) -> tuple[str, int]:
+    """A new token for ``subject`` (a user id, or a merchant's name) and its expiry (epoch seconds)."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
 
@@ -49,7 +49,9 @@ def issue(user_id: str, *, now: int | None = None, ttl: int | None = None) -> tu
     expires = issued + (ttl if ttl is not None else setting_int("SESSION_TTL_SECONDS"))
     compact = {"separators": (",", ":")}
     head = auth.b64encode(json.dumps(auth.header(), **compact).encode())
-    claims = auth.b64encode(json.dumps({"sub": user_id, "iat": issued, "exp": expires}, **compact).encode())
+    claims = auth.b64encode(
+        json.dumps({"sub": subject, "aud": audience, "iat": issued, "exp": expires}, **compact).encode()
+    )
     signing_input = f"{head}.{claims}".encode("ascii")
     signature = signing_key().sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
     return f"{head}.{claims}.{auth.b64encode(signature)}", expires

@@ -1,0 +1,35 @@
+"""POST /orders - place an order: reserve stock, start the payment deadline, prepay with WeChat Pay."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Header
+
+from shop import orders
+from shop.api import create_app, lambda_handler_for, ok, request_domain
+from shop.auth import BEARER, current_user
+from shop.models.common import responses
+from shop.models.orders import CheckoutRequest, CreatedOrder
+
+app = create_app()
+
+
+@app.post(
+    "/orders", summary="Place an order", tags=["orders"], security=BEARER,
+    description="Prices every line on the server (the body carries no prices), reserves the stock of every "
+    "line in one transaction, and returns the wx.requestPayment parameters. Send a new Idempotency-Key per "
+    "order: a retry with the same key returns the same order and never makes a second one. 409 names the SKU "
+    "that is out of stock; nothing is reserved then.",
+    responses=responses(CreatedOrder, 400, 401, 409, status=201, description="Created (or the same order again)"),
+)
+def create_order(
+    body: CheckoutRequest,
+    user_id: Annotated[str, Depends(current_user)],
+    idempotency_key: Annotated[str | None, Header(alias="idempotency-key", description="8-64 of [A-Za-z0-9_-]")] = None,
+) -> Response[CreatedOrder]:
+    created, _ = orders.create(user_id, body, orders.check_idempotency_key(idempotency_key), domain=request_domain(app))
+    return ok(created, status=201)
+
+
+lambda_handler = lambda_handler_for(app)

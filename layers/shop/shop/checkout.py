@@ -1,0 +1,135 @@
+"""Pricing a checkout: the one place amounts are computed, for POST /orders/preview and
+POST /orders alike. Everything it needs is read in one BatchGetItem (the SKUs - which carry their
+product's title and status - the address, the pickup store, the freight template, the buyer's
+profile); ``quote`` is a pure function of what was read.
+
+Amounts are integers in fen: line amount = unit price x quantity; goods total = sum of available
+lines; payable = goods total + freight - discount, never below 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shop import db
+from shop.catalog import sku_key
+from shop.models.catalog import stock_state
+from shop.models.orders import AddressSnapshot, CheckoutRequest, Problem, Quote, QuoteLine
+from shop.shipping import FREIGHT_KEY, FreightTemplate, PickupStore, freight_from_item, pickup_key, store_from_item
+
+
+def address_key(user_id: str, address_id: str) -> dict[str, dict[str, str]]:
+    return {"PK": {"S": f"USER#{user_id}"}, "SK": {"S": f"ADDRESS#{address_id}"}}
+
+
+def profile_key(user_id: str) -> dict[str, dict[str, str]]:
+    return {"PK": {"S": f"USER#{user_id}"}, "SK": {"S": "PROFILE"}}
+
+
+@dataclass
+class CheckoutData:
+    skus: dict[str, dict[str, Any] | None]
+    address: dict[str, Any] | None
+    store: PickupStore | None
+    freight: FreightTemplate | None
+    profile: dict[str, Any] | None
+
+
+def _key_of(item: dict[str, Any]) -> tuple[str, str]:
+    return item["PK"]["S"], item["SK"]["S"]
+
+
+def batch_get(keys: list[dict[str, dict[str, str]]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """BatchGetItem of up to 100 keys, following UnprocessedKeys; items by (PK, SK)."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    unique = list({_key_of(k): k for k in keys}.values())
+    request: dict[str, Any] = {db.table(): {"Keys": unique, "ConsistentRead": True}}
+    while request:
+        resp = db.client().batch_get_item(RequestItems=request)
+        for item in resp.get("Responses", {}).get(db.table(), []):
+            found[_key_of(item)] = item
+        request = resp.get("UnprocessedKeys") or {}
+    return found
+
+
+def load(user_id: str, request: CheckoutRequest, *, with_profile: bool = False) -> CheckoutData:
+    keys = [sku_key(line.sku_id) for line in request.items] + [FREIGHT_KEY]
+    if request.address_id:
+        keys.append(address_key(user_id, request.address_id))
+    if request.pickup_store_id:
+        keys.append(pickup_key(request.pickup_store_id))
+    if with_profile:
+        keys.append(profile_key(user_id))
+    found = batch_get(keys)
+
+    def get(key: dict[str, dict[str, str]]) -> dict[str, Any] | None:
+        return found.get(_key_of(key))
+
+    raw_address = get(address_key(user_id, request.address_id)) if request.address_id else None
+    raw_profile = get(profile_key(user_id)) if with_profile else None
+    return CheckoutData(
+        skus={line.sku_id: (db.from_item(i) if (i := get(sku_key(line.sku_id))) else None) for line in request.items},
+        address=db.from_item(raw_address) if raw_address else None,
+        store=store_from_item(get(pickup_key(request.pickup_store_id))) if request.pickup_store_id else None,
+        freight=freight_from_item(get(FREIGHT_KEY)),
+        profile=db.from_item(raw_profile) if raw_profile else None,
+    )
+
+
+def quote(request: CheckoutRequest, data: CheckoutData) -> Quote:
+    problems: list[Problem] = []
+    lines: list[QuoteLine] = []
+    for line in request.items:
+        sku = data.skus.get(line.sku_id)
+        if sku is None:
+            problems.append(Problem(code="sku_not_found", message="This item no longer exists.", sku_id=line.sku_id))
+            lines.append(QuoteLine(sku_id=line.sku_id, product_id=None, title=None, unit_price=None,
+                                   quantity=line.quantity, amount=0, available=False))
+            continue
+        stock = int(sku.get("stock", 0))
+        available = True
+        if sku.get("product_status") != "on_sale":
+            problems.append(Problem(code="off_shelf", message=f"{sku['title']} is no longer on sale.", sku_id=line.sku_id))
+            available = False
+        elif stock < line.quantity:
+            code = "out_of_stock" if stock <= 0 else "insufficient_stock"
+            message = f"{sku['title']} is sold out." if stock <= 0 else f"Only {stock} of {sku['title']} left."
+            problems.append(Problem(code=code, message=message, sku_id=line.sku_id, available=max(stock, 0)))
+            available = False
+        price = int(sku["price"])
+        lines.append(QuoteLine(
+            sku_id=line.sku_id, product_id=sku["product_id"], title=sku["title"], specs=sku.get("specs", {}),
+            image_url=sku.get("cover_url"), unit_price=price, quantity=line.quantity,
+            amount=price * line.quantity if available else 0, stock_state=stock_state(stock), available=available,
+        ))
+    goods_total = sum(line.amount for line in lines)
+
+    freight = 0
+    address = None
+    if request.delivery == "express":
+        if not request.address_id:
+            problems.append(Problem(code="address_required", message="Choose a delivery address."))
+        elif data.address is None:
+            problems.append(Problem(code="address_not_found", message="That address does not exist."))
+        else:
+            address = AddressSnapshot.model_validate(data.address)
+            fee = data.freight.freight(address.province, goods_total) if data.freight else 0
+            if fee is None:
+                problems.append(Problem(code="unreachable_region", message=f"We do not deliver to {address.province}."))
+            else:
+                freight = fee
+    elif not request.pickup_store_id:
+        problems.append(Problem(code="pickup_store_required", message="Choose a pickup store."))
+    elif data.store is None:
+        problems.append(Problem(code="pickup_store_not_found", message="That pickup store does not exist."))
+
+    for coupon_id in request.coupon_ids:
+        problems.append(Problem(code="coupon_not_applicable", message="This coupon cannot be used.", coupon_id=coupon_id))
+    discount = 0
+    payable = max(goods_total + freight - discount, 0)
+    return Quote(
+        lines=lines, goods_total=goods_total, freight=freight, discount=discount, payable=payable,
+        delivery=request.delivery, address=address, pickup_store=data.store if request.delivery == "pickup" else None,
+        problems=problems, orderable=not problems,
+    )

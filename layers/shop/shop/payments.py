@@ -1,0 +1,139 @@
+"""Applying WeChat Pay's word about a payment to an order, exactly once, whoever brings it: a
+notification (POST /pay/notify, possibly late, repeated or concurrent) or the buyer's
+POST /orders/{id}/sync, which asks WeChat Pay directly.
+
+The transition PENDING_PAYMENT -> PAID, the payment's record and the stock commitment (each SKU's
+``sold`` count) are one transaction conditional on the order still being pending and on the amount
+paid being the amount due, so however many times and however concurrently the same payment
+arrives, it is applied once; every repeat finds it applied and changes nothing.
+
+What is never silently accepted:
+- a payment for an order we do not know: recorded, answered as a failure so WeChat keeps retrying;
+- a payment whose merchant, app or amount does not match the order: recorded, a metric fires, the
+  order is not marked paid;
+- a payment for an order already cancelled (timed out, stock released): recorded, and a full refund
+  of it starts automatically; the buyer sees ``late_payment`` on the order.
+
+Records: PK=ORDER#<id> SK=PAYMENT#<transaction id> for applied payments; PK=PAYEVENT#<out_trade_no>
+SK=<kind>#<time>#<nonce> for anything that needs a human's attention.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from shop import db, orders
+from shop.clock import iso_from_epoch, now_epoch
+from shop.config import credential, setting
+from shop.observability import MetricUnit, logger, metrics
+
+PAID = "paid"
+DUPLICATE = "duplicate"
+MISMATCH = "mismatch"
+LATE = "late_payment"
+UNKNOWN = "unknown_order"
+NOT_PAID = "not_paid"
+
+
+def record(out_no: str, kind: str, details: dict[str, Any]) -> None:
+    """Keep an event that needs attention (unknown order, mismatch, ...)."""
+    now = now_epoch()
+    db.client().put_item(TableName=db.table(), Item=db.to_item({
+        "PK": f"PAYEVENT#{out_no}", "SK": f"{kind}#{iso_from_epoch(now)}#{secrets.token_hex(4)}",
+        "type": "payment_event", "kind": kind, "out_no": out_no, "recorded_at": iso_from_epoch(now), **details,
+    }))
+    metrics.add_metric(name=f"Payment_{kind}", unit=MetricUnit.Count, value=1)
+    logger.warning("payment event recorded", extra={"kind": kind, "out_no": out_no})
+
+
+def _summary(t: dict[str, Any]) -> dict[str, Any]:
+    amount = t.get("amount") or {}
+    return {
+        "transaction_id": t.get("transaction_id"), "trade_state": t.get("trade_state"),
+        "mchid": t.get("mchid"), "appid": t.get("appid"), "total": amount.get("total"),
+        "currency": amount.get("currency"), "success_time": t.get("success_time"),
+    }
+
+
+def _mark_paid(order: dict[str, Any], t: dict[str, Any]) -> bool:
+    order_id, txn = order["order_id"], t["transaction_id"]
+    now = now_epoch()
+    actions: list[dict[str, Any]] = [
+        {"Update": {
+            "TableName": db.table(), "Key": orders.order_key(order_id),
+            "UpdateExpression": "SET #s = :paid, paid_at = :when, transaction_id = :txn, gsi2pk = :g2, "
+                                "version = version + :one REMOVE due_shard, due_at",
+            "ConditionExpression": "#s = :pending AND payable = :total",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {
+                ":paid": {"S": "PAID"}, ":pending": {"S": orders.PENDING}, ":when": {"S": iso_from_epoch(now)},
+                ":txn": {"S": txn}, ":total": {"N": str(t["amount"]["total"])}, ":one": {"N": "1"},
+                ":g2": {"S": f"USER#{order['user_id']}#ORDERS#PAID"},
+            },
+        }},
+        {"Put": {"TableName": db.table(), "ConditionExpression": "attribute_not_exists(PK)", "Item": db.to_item({
+            "PK": f"ORDER#{order_id}", "SK": f"PAYMENT#{txn}", "type": "payment", "applied_at": iso_from_epoch(now),
+            **_summary(t),
+        })}},
+    ]
+    if not db.transact(actions + orders.sku_adds(order["lines"], "sold")):
+        return False
+    metrics.add_metric(name="OrderPaid", unit=MetricUnit.Count, value=1)
+    logger.info("order paid", extra={"order_id": order_id})
+    return True
+
+
+def apply_transaction(t: dict[str, Any], *, domain: str | None) -> str:
+    """Apply a WeChat Pay transaction (decrypted notification resource or query answer)."""
+    out_trade_no = str(t.get("out_trade_no") or "")
+    if t.get("trade_state") != "SUCCESS":
+        return NOT_PAID
+    order = orders.load(out_trade_no) if out_trade_no.isalnum() else None
+    if order is None:
+        record(out_trade_no or "-", UNKNOWN, _summary(t))
+        return UNKNOWN
+    problems = []
+    if t.get("mchid") != credential("wechatpay_mch_id"):
+        problems.append("mchid")
+    if t.get("appid") != setting("WECHAT_APP_ID"):
+        problems.append("appid")
+    amount = t.get("amount") or {}
+    if amount.get("total") != order["payable"] or amount.get("currency", "CNY") != "CNY":
+        problems.append("amount")
+    if problems or not t.get("transaction_id"):
+        record(out_trade_no, MISMATCH, {**_summary(t), "problems": problems or ["transaction_id"],
+                                        "expected_total": order["payable"]})
+        logger.error("payment does not match its order", extra={"order_id": out_trade_no, "problems": problems})
+        return MISMATCH
+    txn = t["transaction_id"]
+    if order["status"] == orders.PENDING:
+        if _mark_paid(order, t):
+            return PAID
+        order = orders.load(out_trade_no) or order  # lost a race (another copy, or the timeout): look again
+    if txn in (order.get("transaction_id"), order.get("late_transaction_id")):
+        if order.get("late_transaction_id") == txn:
+            from shop import refunds
+
+            refunds.ensure_submitted(out_trade_no, domain=domain)
+        return DUPLICATE
+    if order["status"] == "CANCELLED" and not order.get("late_transaction_id"):
+        from shop import refunds
+
+        refunds.refund_late_payment(order, t, domain=domain)
+        return LATE
+    record(out_trade_no, "second_payment", {**_summary(t), "order_status": order["status"]})
+    return MISMATCH
+
+
+def sync(order: dict[str, Any], *, domain: str | None = None) -> str:
+    """Ask WeChat Pay about a pending order and apply the answer as a notification would be."""
+    from shop.wechat.pay import PayApiError, WeChatPay
+
+    try:
+        t = WeChatPay().query(order["order_id"])
+    except PayApiError as exc:
+        if exc.code == "ORDER_NOT_EXIST":
+            return NOT_PAID
+        raise
+    return apply_transaction(t, domain=domain)
