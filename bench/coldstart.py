@@ -28,8 +28,7 @@ import subprocess
 import sys
 import time
 
-from bench.common import SAMPLES, event_for, out, start_backends, table, token_for
-from infra.local.gateway import LAYER_PATH
+from bench.common import SAMPLES, World, out, start_backends, table
 
 TARGET = 1.5
 
@@ -49,7 +48,8 @@ handler = getattr(importlib.import_module(module_name), attr)
 t1 = time.perf_counter()
 result = handler(event, Context())
 t2 = time.perf_counter()
-sys.stderr.write(json.dumps({"status": result["statusCode"], "import": t1 - t0, "invoke": t2 - t1}) + "\n")
+status = result["statusCode"] if isinstance(result, dict) and "statusCode" in result else 200
+sys.stderr.write(json.dumps({"status": status, "import": t1 - t0, "invoke": t2 - t1}) + "\n")
 sys.stderr.flush()
 os._exit(0)
 """
@@ -84,13 +84,15 @@ def _run(code: str, env: dict[str, str]) -> tuple[float, dict[str, float]]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--only", nargs="*", help="function logical ids (default: all)")
     args = parser.parse_args(argv)
 
     stack = start_backends()
-    token = token_for(stack)
-    functions = {f.logical_id: f for f in stack.template.functions()}
+    world = World(stack)
+    functions = {f.logical_id: f for f in stack.template.functions() if not args.only or f.logical_id in args.only}
     envs = {name: stack.function_environment(spec) for name, spec in functions.items()}
-    floor_env = {**envs["ListCategoriesFunction"]}
+    catalog = next(f for f in stack.template.functions() if f.logical_id == "ListCategoriesFunction")
+    floor_env = stack.function_environment(catalog)
     samples: dict[str, list[tuple[float, dict[str, float]]]] = {"floor": []}
     for name in functions:
         samples[name] = []
@@ -98,9 +100,7 @@ def main(argv: list[str] | None = None) -> None:
         samples["floor"].append(_run(FLOOR, floor_env))
         for name, spec in functions.items():
             sample = SAMPLES[name]
-            event = event_for(stack.template, sample.method, sample.path, body=sample.body,
-                              token=token if sample.auth else None)
-            wall, info = _run(CHILD, {**envs[name], "BENCH_EVENT": json.dumps(event)})
+            wall, info = _run(CHILD, {**envs[name], "BENCH_EVENT": json.dumps(sample.make(world))})
             if info["status"] != sample.expect:
                 raise SystemExit(f"{name}: expected {sample.expect}, got {info['status']}")
             samples[name].append((wall, info))
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
         ratio = med / floor
         worst = max(worst, ratio)
         rows.append([
-            name, SAMPLES[name].name, f"{med * 1000:.0f}",
+            name, SAMPLES[name].label, f"{med * 1000:.0f}",
             f"{statistics.median(i['import'] for _, i in samples[name]) * 1000:.0f}",
             f"{statistics.median(i['invoke'] for _, i in samples[name]) * 1000:.0f}",
             f"{ratio:.2f}", "ok" if ratio <= TARGET else "OVER",
@@ -130,6 +130,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    if str(LAYER_PATH) not in sys.path:
-        sys.path.insert(0, str(LAYER_PATH))
     main()

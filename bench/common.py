@@ -1,78 +1,202 @@
-"""What the benchmarks share: the local backends and one representative request per function."""
+"""What the benchmarks share: the local backends (as the template configures the functions in AWS:
+credentials in a secret), a world of buyers, orders and refunds prepared through the domain code,
+and one representative request per function, built fresh for every run."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import sys
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from infra.local.gateway import Router, build_event
+from infra.local.gateway import LAYER_PATH, Router, build_event, scheduled_event
 from infra.local.stack import LocalStack
 from infra.local.template import Template
 
-_codes = itertools.count()
+_n = itertools.count()
+ADDRESS = {"name": "张三", "phone": "13800138000", "province": "广东省", "city": "深圳市", "district": "南山区",
+           "detail": "科技园路1号"}
+PICKUP = {"delivery": "pickup", "pickup_store_id": "sz-nanshan"}
+BENCH_SKU = "p-bench.1"
+
+
+def start_backends() -> LocalStack:
+    stack = LocalStack(access_log=None, secrets_manager=True, refund_delay=-1).start_backends()
+    if str(LAYER_PATH) not in sys.path:
+        sys.path.insert(0, str(LAYER_PATH))
+    # This process prepares data with the domain code: give it a function's environment.
+    spec = next(f for f in stack.template.functions() if f.logical_id == "CreateOrderFunction")
+    os.environ.update(stack.function_environment(spec))
+    from shop import aws, config
+
+    aws.reset()
+    config.reset()
+    return stack
+
+
+class World:
+    """Buyers, orders and refunds in every state a request needs, made through the domain code."""
+
+    def __init__(self, stack: LocalStack) -> None:
+        from shop import session_signer, users
+        from shop.auth import MERCHANT
+        from shop.wechat.miniprogram import WxSession
+
+        self.stack = stack
+        self.template = stack.template
+        self.router = Router(stack.template.routes())
+        self.user_id, _ = users.find_or_create_user(WxSession(openid="o-bench", session_key="bench"))
+        self.token = session_signer.issue(self.user_id)[0]
+        self.merchant = session_signer.issue("bench-merchant", audience=MERCHANT)[0]
+        self._bench_product()
+
+    @staticmethod
+    def _bench_product() -> None:
+        """A product whose stock the many orders of a benchmark run cannot exhaust."""
+        from shop import catalog_admin
+
+        catalog_admin.put_product(catalog_admin.ProductInput.model_validate({
+            "id": "p-bench", "title": "基准测试商品", "category_id": "home", "images": ["https://img.example.com/b.jpg"],
+            "specs": [{"name": "规格", "values": ["标准"]}],
+            "skus": [{"id": BENCH_SKU, "specs": {"规格": "标准"}, "price": 9900, "stock": 10_000_000}],
+        }), "家居")
+
+    # ------------------------------------------------------------ state
+    def address(self) -> str:
+        from shop import addresses
+        from shop.models.addresses import AddressInput
+
+        return addresses.create(self.user_id, AddressInput.model_validate(ADDRESS)).id
+
+    def pending_order(self) -> dict[str, Any]:
+        from shop import orders
+        from shop.models.orders import CheckoutRequest
+
+        body = CheckoutRequest.model_validate({"items": [{"sku_id": BENCH_SKU, "quantity": 1}], **PICKUP})
+        created, _ = orders.create(self.user_id, body, uuid.uuid4().hex, domain=None)
+        return orders.load(created.order.id)  # type: ignore[return-value]
+
+    def paid_order(self) -> dict[str, Any]:
+        from shop import orders, payments
+
+        order = self.pending_order()
+        self.stack.wechat.pay.pay(out_trade_no=order["order_id"], notify=False)  # type: ignore[union-attr]
+        payments.sync(order)
+        return orders.load(order["order_id"])  # type: ignore[return-value]
+
+    def refund_request(self) -> str:
+        from shop import refunds
+        from shop.models.orders import RefundRequest
+
+        order = self.paid_order()
+        seen = refunds.request(self.user_id, order["order_id"], RefundRequest(reason="bench"))
+        return seen.refunds[0].id
+
+    def notification_for(self, order: dict[str, Any]) -> tuple[dict[str, str], bytes]:
+        """WeChat Pay's TRANSACTION.SUCCESS for ``order``, signed and encrypted by the simulator."""
+        pay = self.stack.wechat.pay  # type: ignore[union-attr]
+        pay.pay(out_trade_no=order["order_id"], notify=False)
+        view = pay._transaction_view(pay.transactions[order["order_id"]])
+        return pay.notification("TRANSACTION.SUCCESS", "transaction", view, "支付成功")
+
+    # ------------------------------------------------------------ events
+    def http(self, method: str, path: str, body: Any = None, *, auth: str | None = "buyer",
+             headers: dict[str, str] | None = None, raw: bytes | None = None) -> dict[str, Any]:
+        route, params = self.router.match(method, path.split("?", 1)[0])  # type: ignore[misc]
+        hdrs = [("user-agent", "bench"), ("host", "127.0.0.1:3000"), *(headers or {}).items()]
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        if body is not None:
+            hdrs.append(("content-type", "application/json"))
+        if auth:
+            hdrs.append(("authorization", f"Bearer {self.token if auth == 'buyer' else self.merchant}"))
+        return build_event(method=method, target=path, headers=hdrs, body=data, route=route, path_params=params,
+                           source_ip="127.0.0.1", host="127.0.0.1:3000")
 
 
 @dataclass
 class Sample:
-    """One representative request: ``make`` builds the event (fresh values each time)."""
-
-    name: str
-    method: str
-    path: str
-    body: Any = None
-    auth: bool = False
+    label: str
+    make: Callable[[World], dict[str, Any]]  # builds the event, preparing fresh state
     expect: int = 200
 
 
-SAMPLES = {
-    "LoginFunction": Sample("POST /auth/login (new user)", "POST", "/auth/login", body="new-code"),
-    "MeFunction": Sample("GET /me", "GET", "/me", auth=True),
-    "ListCategoriesFunction": Sample("GET /categories", "GET", "/categories"),
-    "ListProductsFunction": Sample("GET /products?sort=sales", "GET", "/products?sort=sales&limit=20"),
-    "GetProductFunction": Sample("GET /products/{id}", "GET", "/products/p-tee-basic"),
-    "FallbackFunction": Sample("GET /no/such/route", "GET", "/no/such/route", expect=404),
+def _notify(w: World) -> dict[str, Any]:
+    headers, body = w.notification_for(w.pending_order())
+    return w.http("POST", "/pay/notify", auth=None, headers=headers, raw=body)
+
+
+SAMPLES: dict[str, Sample] = {
+    "LoginFunction": Sample("POST /auth/login (first login)", lambda w: w.http(
+        "POST", "/auth/login", {"code": f"bench-{next(_n)}-{uuid.uuid4().hex[:6]}"}, auth=None)),
+    "MeFunction": Sample("GET /me", lambda w: w.http("GET", "/me")),
+    "ListCategoriesFunction": Sample("GET /categories", lambda w: w.http("GET", "/categories", auth=None)),
+    "ListProductsFunction": Sample("GET /products?sort=sales", lambda w: w.http("GET", "/products?sort=sales&limit=20", auth=None)),
+    "GetProductFunction": Sample("GET /products/{id}", lambda w: w.http("GET", "/products/p-tee-basic", auth=None)),
+    "FallbackFunction": Sample("GET /no/such/route", lambda w: w.http("GET", "/no/such/route", auth=None), 404),
+    "GetCartFunction": Sample("GET /cart", lambda w: w.http("GET", "/cart")),
+    "PutCartItemFunction": Sample("PUT /cart/items/{sku}", lambda w: w.http("PUT", "/cart/items/p-mug.01", {"quantity": 2})),
+    "DeleteCartItemFunction": Sample("DELETE /cart/items/{sku}", lambda w: w.http("DELETE", "/cart/items/p-mug.01")),
+    "ListAddressesFunction": Sample("GET /addresses", lambda w: w.http("GET", "/addresses")),
+    "CreateAddressFunction": Sample("POST /addresses", lambda w: w.http("POST", "/addresses", ADDRESS), 201),
+    "UpdateAddressFunction": Sample("PUT /addresses/{id}", lambda w: w.http("PUT", f"/addresses/{w.address()}", ADDRESS)),
+    "DeleteAddressFunction": Sample("DELETE /addresses/{id}", lambda w: w.http("DELETE", f"/addresses/{w.address()}"), 204),
+    "ParseAddressFunction": Sample("POST /addresses/parse", lambda w: w.http(
+        "POST", "/addresses/parse", {"text": "张三 13800138000 广东省深圳市南山区粤海街道科技园路1号"})),
+    "ListPickupStoresFunction": Sample("GET /pickup-stores", lambda w: w.http("GET", "/pickup-stores", auth=None)),
+    "PreviewOrderFunction": Sample("POST /orders/preview", lambda w: w.http("POST", "/orders/preview", {
+        "items": [{"sku_id": "p-tee-basic.02", "quantity": 2}, {"sku_id": "p-mug.01", "quantity": 1}],
+        "delivery": "express", "address_id": w.address()})),
+    "CreateOrderFunction": Sample("POST /orders", lambda w: w.http("POST", "/orders", {
+        "items": [{"sku_id": BENCH_SKU, "quantity": 1}, {"sku_id": "p-mug.01", "quantity": 1}],
+        "delivery": "express", "address_id": w.address()}, headers={"idempotency-key": uuid.uuid4().hex}), 201),
+    "ListOrdersFunction": Sample("GET /orders", lambda w: w.http("GET", "/orders")),
+    "GetOrderFunction": Sample("GET /orders/{id}", lambda w: w.http("GET", f"/orders/{w.pending_order()['order_id']}")),
+    "PayOrderFunction": Sample("POST /orders/{id}/pay", lambda w: w.http("POST", f"/orders/{w.pending_order()['order_id']}/pay")),
+    "SyncOrderFunction": Sample("POST /orders/{id}/sync", lambda w: w.http("POST", f"/orders/{w.pending_order()['order_id']}/sync")),
+    "CancelOrderFunction": Sample("POST /orders/{id}/cancel", lambda w: w.http("POST", f"/orders/{w.pending_order()['order_id']}/cancel")),
+    "ConfirmOrderFunction": Sample("POST /orders/{id}/confirm", lambda w: w.http("POST", f"/orders/{_shipped(w)}/confirm")),
+    "RequestRefundFunction": Sample("POST /orders/{id}/refund", lambda w: w.http(
+        "POST", f"/orders/{w.paid_order()['order_id']}/refund", {"reason": "不想要了"}), 201),
+    "PayNotifyFunction": Sample("POST /pay/notify (TRANSACTION.SUCCESS)", _notify, 204),
+    "ShipOrderFunction": Sample("POST /admin/orders/{id}/ship", lambda w: w.http(
+        "POST", f"/admin/orders/{w.paid_order()['order_id']}/ship", {"carrier": "顺丰速运", "tracking_no": "SF1234567"},
+        auth="merchant")),
+    "AdminGetOrderFunction": Sample("GET /admin/orders/{id}", lambda w: w.http(
+        "GET", f"/admin/orders/{w.paid_order()['order_id']}", auth="merchant")),
+    "ApproveRefundFunction": Sample("POST /admin/refunds/{id}/approve", lambda w: w.http(
+        "POST", f"/admin/refunds/{w.refund_request()}/approve", {}, auth="merchant")),
+    "RejectRefundFunction": Sample("POST /admin/refunds/{id}/reject", lambda w: w.http(
+        "POST", f"/admin/refunds/{w.refund_request()}/reject", {"note": "no"}, auth="merchant")),
+    "OrderTimersFunction": Sample("scheduled event (one order due)", lambda w: _due(w)),
 }
 
 
-def start_backends() -> LocalStack:
-    # Credentials from a secret, as the template configures the functions in AWS.
-    stack = LocalStack(access_log=None, secrets_manager=True).start_backends()
-    return stack
+def _shipped(w: World) -> str:
+    from shop import orders
+
+    order = w.paid_order()
+    orders.ship(order["order_id"], "顺丰速运", "SF7654321", merchant="bench")
+    return order["order_id"]
 
 
-def token_for(stack: LocalStack) -> str:
-    """A valid session token for a user that exists (logs in once through the domain code)."""
-    import os
+def _due(w: World) -> dict[str, Any]:
+    """Exactly one order due: earlier samples' unpaid orders are cancelled first."""
+    from shop import orders
 
-    from shop import users
-    from shop.wechat.miniprogram import WxSession
-
-    from infra.local.credentials import function_environment
-
-    os.environ.update({k: v for k, v in function_environment(stack.creds).items() if k.startswith("SESSION_")})
-    user_id, _ = users.find_or_create_user(WxSession(openid="o-bench", session_key="bench"))
-    from shop import session_signer
-
-    return session_signer.issue(user_id)[0]
+    for item in orders.due(2**40):
+        if item["status"] == orders.PENDING:
+            orders.cancel_pending(item, reason="user", at=item["deadline_at"])
+    order = w.pending_order()
+    return scheduled_event("OrderTimersFunction", order["deadline_at"] + 1)
 
 
-def event_for(template: Template, method: str, path: str, *, body: Any = None, token: str | None = None) -> dict[str, Any]:
-    router = Router(template.routes())
-    route, params = router.match(method, path.split("?", 1)[0])  # type: ignore[misc]
-    headers = [("user-agent", "bench"), ("host", "127.0.0.1:3000")]
-    raw = b""
-    if body is not None:
-        if body == "new-code":
-            body = {"code": f"bench-{next(_codes)}-{id(router)}"}
-        raw = json.dumps(body).encode()
-        headers.append(("content-type", "application/json"))
-    if token:
-        headers.append(("authorization", f"Bearer {token}"))
-    return build_event(method=method, target=path, headers=headers, body=raw, route=route, path_params=params,
-                       source_ip="127.0.0.1", host="127.0.0.1:3000")
+def status_of(result: Any) -> int:
+    """The HTTP status of a function's result (scheduled functions answer a plain document: 200)."""
+    return int(result["statusCode"]) if isinstance(result, dict) and "statusCode" in result else 200
 
 
 def table(headers: list[str], rows: list[list[Any]]) -> str:
@@ -85,3 +209,6 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
 def out(text: str) -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
+
+
+__all__ = ["SAMPLES", "Template", "World", "start_backends", "status_of", "table", "out"]

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,34 @@ class Stack:
                 return HttpReply(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read().decode())
         except urllib.error.HTTPError as err:
             return HttpReply(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read().decode())
+
+    def sim(self, path: str, body: Any = None) -> HttpReply:
+        """Call the WeChat (Pay) simulator's own endpoints, e.g. /_sim/pay/<order id>."""
+        req = urllib.request.Request(self.wechat_url + path, data=json.dumps(body or {}).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return HttpReply(resp.status, dict(resp.headers), resp.read().decode())
+        except urllib.error.HTTPError as err:
+            return HttpReply(err.code, dict(err.headers), err.read().decode())
+
+    @contextmanager
+    def domain(self) -> Iterator[None]:
+        """Run shop domain code in this process against the stack's DynamoDB (merchant-side setup
+        and checks that no route exposes, e.g. raw stock counts)."""
+        from shop import aws
+
+        values = {"AWS_ENDPOINT_URL": self.moto_url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                  "AWS_DEFAULT_REGION": "us-east-1", "SHOP_TABLE_NAME": "minishop-local-ShopTable"}
+        with pytest.MonkeyPatch.context() as mp:
+            for key, value in values.items():
+                mp.setenv(key, value)
+            mp.delenv("AWS_SESSION_TOKEN", raising=False)
+            aws.reset()
+            try:
+                yield
+            finally:
+                aws.reset()
 
     def get(self, path: str, **kw: Any) -> HttpReply:
         return self.request("GET", path, **kw)

@@ -19,14 +19,10 @@ def cart_key(user_id: str) -> dict[str, dict[str, str]]:
     return {"PK": {"S": f"USER#{user_id}"}, "SK": {"S": "CART"}}
 
 
-def get(user_id: str) -> Cart:
-    resp = db.client().get_item(TableName=db.table(), Key=cart_key(user_id), ConsistentRead=True)
-    lines: dict[str, Any] = db.from_item(resp["Item"]).get("lines", {}) if "Item" in resp else {}
-    found = checkout.batch_get([sku_key(sku_id) for sku_id in lines]) if lines else {}
+def _view(lines: dict[str, Any], skus: dict[str, dict[str, Any] | None]) -> Cart:
     items = []
     for sku_id, line in sorted(lines.items(), key=lambda kv: kv[1]["added_at"], reverse=True):
-        raw = found.get((sku_key(sku_id)["PK"]["S"], sku_key(sku_id)["SK"]["S"]))
-        sku = db.from_item(raw) if raw else None
+        sku = skus.get(sku_id)
         stock = int(sku.get("stock", 0)) if sku else 0
         problem = None
         if sku is None:
@@ -52,50 +48,68 @@ def get(user_id: str) -> Cart:
     )
 
 
+def _skus(sku_ids: list[str], known: dict[str, dict[str, Any] | None] | None = None) -> dict[str, dict[str, Any] | None]:
+    """Today's SKU items for ``sku_ids`` (one BatchGetItem for those not already ``known``)."""
+    skus = dict(known or {})
+    missing = [s for s in sku_ids if s not in skus]
+    found = checkout.batch_get([sku_key(s) for s in missing]) if missing else {}
+    for sku_id in missing:
+        key = sku_key(sku_id)
+        raw = found.get((key["PK"]["S"], key["SK"]["S"]))
+        skus[sku_id] = db.from_item(raw) if raw else None
+    return skus
+
+
+def get(user_id: str) -> Cart:
+    resp = db.client().get_item(TableName=db.table(), Key=cart_key(user_id), ConsistentRead=True)
+    lines: dict[str, Any] = db.from_item(resp["Item"]).get("lines", {}) if "Item" in resp else {}
+    return _view(lines, _skus(list(lines)))
+
+
 def put(user_id: str, sku_id: str, quantity: int) -> Cart:
-    """Set a line's quantity, adding the line if it is new."""
-    resp = db.client().get_item(TableName=db.table(), Key=sku_key(sku_id))
-    if "Item" not in resp:
-        raise NotFound("No such SKU.", code="sku_not_found")
-    sku = db.from_item(resp["Item"])
-    if sku.get("product_status") != "on_sale":
-        raise Conflict("This item is no longer on sale.", code="off_shelf")
-    now = iso_from_epoch(now_epoch())
-    names = {"#sku": sku_id, "#lines": "lines"}
-    new_line = db.to_value({"quantity": quantity, "added_price": int(sku["price"]), "added_at": now})
+    """Set a line's quantity, adding the line if it is new: one read of the SKU and the cart, one
+    conditional write (retried if a concurrent change beat it), one read of the other lines' SKUs."""
     client, table, key = db.client(), db.table(), cart_key(user_id)
     for _ in range(3):
-        try:  # the line exists: change its quantity
-            client.update_item(TableName=table, Key=key, UpdateExpression="SET #lines.#sku.quantity = :q, updated_at = :now",
-                               ConditionExpression="attribute_exists(#lines.#sku)", ExpressionAttributeNames=names,
-                               ExpressionAttributeValues={":q": {"N": str(quantity)}, ":now": {"S": now}})
-            return get(user_id)
-        except Exception as exc:
-            if not db.is_condition_failure(exc):
-                raise
-        try:  # a new line in an existing cart, within the limit
-            client.update_item(TableName=table, Key=key, UpdateExpression="SET #lines.#sku = :line, updated_at = :now",
-                               ConditionExpression="attribute_exists(#lines) AND attribute_not_exists(#lines.#sku) "
-                                                   "AND size(#lines) < :max",
-                               ExpressionAttributeNames=names,
-                               ExpressionAttributeValues={":line": new_line, ":now": {"S": now},
-                                                          ":max": {"N": str(MAX_CART_LINES)}})
-            return get(user_id)
-        except Exception as exc:
-            if not db.is_condition_failure(exc):
-                raise
-        try:  # no cart yet
-            client.put_item(TableName=table, Item={**key, "type": {"S": "cart"}, "updated_at": {"S": now},
-                                                   "lines": {"M": {sku_id: new_line}}},
-                            ConditionExpression="attribute_not_exists(PK)")
-            return get(user_id)
-        except Exception as exc:
-            if not db.is_condition_failure(exc):
-                raise
-        current = client.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
-        if current and len(current.get("lines", {}).get("M", {})) >= MAX_CART_LINES \
-                and sku_id not in current["lines"]["M"]:
-            raise Conflict(f"A cart holds at most {MAX_CART_LINES} different items.", code="cart_full")
+        found = checkout.batch_get([sku_key(sku_id), key])
+        raw_sku = found.get((sku_key(sku_id)["PK"]["S"], sku_key(sku_id)["SK"]["S"]))
+        if raw_sku is None:
+            raise NotFound("No such SKU.", code="sku_not_found")
+        sku = db.from_item(raw_sku)
+        if sku.get("product_status") != "on_sale":
+            raise Conflict("This item is no longer on sale.", code="off_shelf")
+        raw_cart = found.get((key["PK"]["S"], key["SK"]["S"]))
+        lines: dict[str, Any] = db.from_item(raw_cart).get("lines", {}) if raw_cart else {}
+        now = iso_from_epoch(now_epoch())
+        line = lines.get(sku_id) or {"added_price": int(sku["price"]), "added_at": now}
+        line = {**line, "quantity": quantity}
+        names = {"#sku": sku_id, "#lines": "lines"}
+        if sku_id in lines:
+            written = db.update_if(Key=key, UpdateExpression="SET #lines.#sku.quantity = :q, updated_at = :now",
+                                   ConditionExpression="attribute_exists(#lines.#sku)", ExpressionAttributeNames=names,
+                                   ExpressionAttributeValues={":q": {"N": str(quantity)}, ":now": {"S": now}})
+        elif raw_cart is not None:
+            if len(lines) >= MAX_CART_LINES:
+                raise Conflict(f"A cart holds at most {MAX_CART_LINES} different items.", code="cart_full")
+            written = db.update_if(
+                Key=key, UpdateExpression="SET #lines.#sku = :line, updated_at = :now",
+                ConditionExpression="attribute_exists(#lines) AND attribute_not_exists(#lines.#sku) AND size(#lines) < :max",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={":line": db.to_value(line), ":now": {"S": now},
+                                           ":max": {"N": str(MAX_CART_LINES)}})
+        else:
+            try:
+                client.put_item(TableName=table, Item={**key, "type": {"S": "cart"}, "updated_at": {"S": now},
+                                                       "lines": {"M": {sku_id: db.to_value(line)}}},
+                                ConditionExpression="attribute_not_exists(PK)")
+                written = True
+            except Exception as exc:
+                if not db.is_condition_failure(exc):
+                    raise
+                written = False
+        if written:
+            lines[sku_id] = line
+            return _view(lines, _skus(list(lines), {sku_id: sku}))
     raise Conflict("The cart is changing too fast; try again.", code="cart_changed")
 
 
