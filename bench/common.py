@@ -31,6 +31,7 @@ def start_backends() -> LocalStack:
     # This process prepares data with the domain code: give it a function's environment.
     spec = next(f for f in stack.template.functions() if f.logical_id == "CreateOrderFunction")
     os.environ.update(stack.function_environment(spec))
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"  # this process's own logs would drown the tables
     from shop import aws, config
 
     aws.reset()
@@ -66,35 +67,66 @@ class World:
         }), "家居")
 
     # ------------------------------------------------------------ state
-    def address(self) -> str:
+    def new_address(self) -> str:
         from shop import addresses
         from shop.models.addresses import AddressInput
 
         return addresses.create(self.user_id, AddressInput.model_validate(ADDRESS)).id
 
-    def pending_order(self) -> dict[str, Any]:
-        from shop import orders
-        from shop.models.orders import CheckoutRequest
+    def address(self) -> str:
+        """The buyer's one standing address (checkouts and updates use it)."""
+        if not hasattr(self, "_address"):
+            self._address = self.new_address()
+        return self._address
 
-        body = CheckoutRequest.model_validate({"items": [{"sku_id": BENCH_SKU, "quantity": 1}], **PICKUP})
+    def room_in_address_book(self) -> None:
+        """Delete every address but the standing one (runs add addresses; the book holds 20)."""
+        from shop import addresses
+
+        for address in addresses.list_for(self.user_id).items:
+            if address.id != self.address():
+                addresses.delete(self.user_id, address.id)
+
+    def pending_order(self, quantity: int = 1) -> dict[str, Any]:
+        """A new unpaid order (for requests that change it)."""
+        from shop import orders
+        from shop.models.checkout import CheckoutRequest
+
+        body = CheckoutRequest.model_validate({"items": [{"sku_id": BENCH_SKU, "quantity": quantity}], **PICKUP})
         created, _ = orders.create(self.user_id, body, uuid.uuid4().hex, domain=None)
         return orders.load(created.order.id)  # type: ignore[return-value]
 
-    def paid_order(self) -> dict[str, Any]:
+    def paid_order(self, quantity: int = 1) -> dict[str, Any]:
+        """A new paid order (for requests that change it)."""
         from shop import orders, payments
 
-        order = self.pending_order()
+        order = self.pending_order(quantity)
         self.stack.wechat.pay.pay(out_trade_no=order["order_id"], notify=False)  # type: ignore[union-attr]
         payments.sync(order)
         return orders.load(order["order_id"])  # type: ignore[return-value]
 
-    def refund_request(self) -> str:
-        from shop import refunds
-        from shop.models.orders import RefundRequest
+    def standing(self, kind: str) -> dict[str, Any]:
+        """One order of each kind kept for requests that read it or take one unit from it, so that a
+        run does not grow the table more than it must (moto's index queries slow down with size)."""
+        from shop import orders
 
-        order = self.paid_order()
-        seen = refunds.request(self.user_id, order["order_id"], RefundRequest(reason="bench"))
-        return seen.refunds[0].id
+        cache = self.__dict__.setdefault("_standing", {})
+        if kind == "pending" and kind in cache and orders.load(cache[kind]["order_id"])["status"] != orders.PENDING:
+            del cache[kind]  # the timers sample cancelled it
+        if kind not in cache:
+            cache[kind] = self.pending_order() if kind == "pending" else self.paid_order(quantity=999)
+        return cache[kind]
+
+    def refund_request(self) -> str:
+        """A new refund request for one unit of the standing paid order."""
+        from shop import refunds
+        from shop.models.after_sales import RefundRequest
+        from shop.models.checkout import LineRequest
+
+        order = self.standing("paid")
+        seen = refunds.request(self.user_id, order["order_id"], RefundRequest(
+            reason="bench", lines=[LineRequest(sku_id=BENCH_SKU, quantity=1)]))
+        return seen.refunds[-1].id
 
     def notification_for(self, order: dict[str, Any]) -> tuple[dict[str, str], bytes]:
         """WeChat Pay's TRANSACTION.SUCCESS for ``order``, signed and encrypted by the simulator."""
@@ -141,9 +173,9 @@ SAMPLES: dict[str, Sample] = {
     "PutCartItemFunction": Sample("PUT /cart/items/{sku}", lambda w: w.http("PUT", "/cart/items/p-mug.01", {"quantity": 2})),
     "DeleteCartItemFunction": Sample("DELETE /cart/items/{sku}", lambda w: w.http("DELETE", "/cart/items/p-mug.01")),
     "ListAddressesFunction": Sample("GET /addresses", lambda w: w.http("GET", "/addresses")),
-    "CreateAddressFunction": Sample("POST /addresses", lambda w: w.http("POST", "/addresses", ADDRESS), 201),
+    "CreateAddressFunction": Sample("POST /addresses", lambda w: (w.room_in_address_book(), w.http("POST", "/addresses", ADDRESS))[1], 201),
     "UpdateAddressFunction": Sample("PUT /addresses/{id}", lambda w: w.http("PUT", f"/addresses/{w.address()}", ADDRESS)),
-    "DeleteAddressFunction": Sample("DELETE /addresses/{id}", lambda w: w.http("DELETE", f"/addresses/{w.address()}"), 204),
+    "DeleteAddressFunction": Sample("DELETE /addresses/{id}", lambda w: w.http("DELETE", f"/addresses/{w.new_address()}"), 204),
     "ParseAddressFunction": Sample("POST /addresses/parse", lambda w: w.http(
         "POST", "/addresses/parse", {"text": "张三 13800138000 广东省深圳市南山区粤海街道科技园路1号"})),
     "ListPickupStoresFunction": Sample("GET /pickup-stores", lambda w: w.http("GET", "/pickup-stores", auth=None)),
@@ -154,19 +186,20 @@ SAMPLES: dict[str, Sample] = {
         "items": [{"sku_id": BENCH_SKU, "quantity": 1}, {"sku_id": "p-mug.01", "quantity": 1}],
         "delivery": "express", "address_id": w.address()}, headers={"idempotency-key": uuid.uuid4().hex}), 201),
     "ListOrdersFunction": Sample("GET /orders", lambda w: w.http("GET", "/orders")),
-    "GetOrderFunction": Sample("GET /orders/{id}", lambda w: w.http("GET", f"/orders/{w.pending_order()['order_id']}")),
-    "PayOrderFunction": Sample("POST /orders/{id}/pay", lambda w: w.http("POST", f"/orders/{w.pending_order()['order_id']}/pay")),
-    "SyncOrderFunction": Sample("POST /orders/{id}/sync", lambda w: w.http("POST", f"/orders/{w.pending_order()['order_id']}/sync")),
+    "GetOrderFunction": Sample("GET /orders/{id}", lambda w: w.http("GET", f"/orders/{w.standing('paid')['order_id']}")),
+    "PayOrderFunction": Sample("POST /orders/{id}/pay", lambda w: w.http("POST", f"/orders/{w.standing('pending')['order_id']}/pay")),
+    "SyncOrderFunction": Sample("POST /orders/{id}/sync", lambda w: w.http("POST", f"/orders/{w.standing('pending')['order_id']}/sync")),
     "CancelOrderFunction": Sample("POST /orders/{id}/cancel", lambda w: w.http("POST", f"/orders/{w.pending_order()['order_id']}/cancel")),
     "ConfirmOrderFunction": Sample("POST /orders/{id}/confirm", lambda w: w.http("POST", f"/orders/{_shipped(w)}/confirm")),
     "RequestRefundFunction": Sample("POST /orders/{id}/refund", lambda w: w.http(
-        "POST", f"/orders/{w.paid_order()['order_id']}/refund", {"reason": "不想要了"}), 201),
+        "POST", f"/orders/{w.standing('paid')['order_id']}/refund",
+        {"reason": "不想要了", "lines": [{"sku_id": BENCH_SKU, "quantity": 1}]}), 201),
     "PayNotifyFunction": Sample("POST /pay/notify (TRANSACTION.SUCCESS)", _notify, 204),
     "ShipOrderFunction": Sample("POST /admin/orders/{id}/ship", lambda w: w.http(
         "POST", f"/admin/orders/{w.paid_order()['order_id']}/ship", {"carrier": "顺丰速运", "tracking_no": "SF1234567"},
         auth="merchant")),
     "AdminGetOrderFunction": Sample("GET /admin/orders/{id}", lambda w: w.http(
-        "GET", f"/admin/orders/{w.paid_order()['order_id']}", auth="merchant")),
+        "GET", f"/admin/orders/{w.standing('paid')['order_id']}", auth="merchant")),
     "ApproveRefundFunction": Sample("POST /admin/refunds/{id}/approve", lambda w: w.http(
         "POST", f"/admin/refunds/{w.refund_request()}/approve", {}, auth="merchant")),
     "RejectRefundFunction": Sample("POST /admin/refunds/{id}/reject", lambda w: w.http(

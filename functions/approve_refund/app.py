@@ -10,7 +10,8 @@ from shop import refunds
 from shop.api import create_app, lambda_handler_for, ok, request_domain
 from shop.auth import BEARER, current_merchant
 from shop.models.common import responses
-from shop.models.orders import REFUND_ID_PATTERN, RefundDecision, RefundView
+from shop.models.after_sales import RefundDecision
+from shop.models.orders import REFUND_ID_PATTERN, RefundView
 
 app = create_app()
 

@@ -10,7 +10,8 @@ from shop import orders
 from shop.api import create_app, lambda_handler_for, ok, request_domain
 from shop.auth import BEARER, current_user
 from shop.models.common import responses
-from shop.models.orders import CheckoutRequest, CreatedOrder
+from shop.models.checkout import CheckoutRequest
+from shop.models.orders import CreatedOrder
 
 app = create_app()
 

@@ -10,7 +10,7 @@ from shop import addresses
 from shop.api import create_app, lambda_handler_for
 from shop.auth import BEARER, current_user
 from shop.models.common import error_responses
-from shop.models.orders import ID
+from shop.models.common import ID
 
 app = create_app()
 

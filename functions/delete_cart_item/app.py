@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from shop import cart
 from shop.api import create_app, lambda_handler_for, ok
 from shop.auth import BEARER, current_user
-from shop.catalog import SKU_ID_PATTERN
+from shop.skus import SKU_ID_PATTERN
 from shop.models.cart import Cart
 from shop.models.common import responses
 

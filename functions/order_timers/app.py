@@ -30,6 +30,9 @@ def _now(event: dict[str, Any]) -> int:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, int]:
+    from shop.wechat import pay
+
+    pay.prefetch()
     now = _now(event)
     due = orders.due(now)
     cancelled = completed = failed = 0

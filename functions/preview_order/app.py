@@ -9,7 +9,7 @@ from shop import checkout
 from shop.api import create_app, lambda_handler_for, ok
 from shop.auth import BEARER, current_user
 from shop.models.common import responses
-from shop.models.orders import CheckoutRequest, Quote
+from shop.models.checkout import CheckoutRequest, Quote
 
 app = create_app()
 

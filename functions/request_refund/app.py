@@ -10,7 +10,8 @@ from shop import refunds
 from shop.api import create_app, lambda_handler_for, ok
 from shop.auth import BEARER, current_user
 from shop.models.common import responses
-from shop.models.orders import ID, Order, RefundRequest
+from shop.models.after_sales import RefundRequest
+from shop.models.orders import ID, Order
 
 app = create_app()
 

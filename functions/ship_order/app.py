@@ -10,7 +10,8 @@ from shop import orders
 from shop.api import create_app, lambda_handler_for, ok
 from shop.auth import BEARER, current_merchant
 from shop.models.common import responses
-from shop.models.orders import ID, Order, ShipRequest
+from shop.models.after_sales import ShipRequest
+from shop.models.orders import ID, Order
 
 app = create_app()
 

@@ -11,7 +11,7 @@ from shop.api import create_app, lambda_handler_for, ok
 from shop.auth import BEARER, current_user
 from shop.models.addresses import Address, AddressInput
 from shop.models.common import responses
-from shop.models.orders import ID
+from shop.models.common import ID
 
 app = create_app()
 

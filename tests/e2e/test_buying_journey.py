@@ -43,7 +43,7 @@ def wait_for(check, timeout: float = 10.0) -> Any:
 
 def sku_counts(stack: Stack, sku_id: str) -> tuple[int, int]:
     from shop import db
-    from shop.catalog import sku_key
+    from shop.skus import sku_key
 
     with stack.domain():
         item = db.from_item(db.client().get_item(TableName=db.table(), Key=sku_key(sku_id), ConsistentRead=True)["Item"])

@@ -8,11 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from shop import checkout, db
-from shop.catalog import sku_key
 from shop.clock import iso_from_epoch, now_epoch
 from shop.errors import Conflict, NotFound
 from shop.models.cart import MAX_CART_LINES, Cart, CartLine
-from shop.models.catalog import stock_state
+from shop.skus import sku_key, stock_state
 
 
 def cart_key(user_id: str) -> dict[str, dict[str, str]]:

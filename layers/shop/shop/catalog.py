@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 from shop import db, pagination
 from shop.errors import NotFound
-from shop.models.catalog import Category, ProductDetail, ProductPage, ProductSummary, Sku, stock_state
+from shop.models.catalog import Category, ProductDetail, ProductPage, ProductSummary, Sku
+from shop.skus import SKU_ID_PATTERN, sku_key, stock_state  # noqa: F401 - SKU_ID_PATTERN re-exported
 
 Sort = Literal["default", "sales", "price_asc", "price_desc", "new"]
 # sort -> (index, rank attribute, ascending)
@@ -51,14 +52,7 @@ SUMMARY_FIELDS = (
 )
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 _ID_RE = re.compile(ID_PATTERN)
-# A SKU id is "<product id>.<variant>", so the SKU's item key follows from its id alone (carts and
-# orders hold SKU ids, and transactions need keys, not index lookups).
-SKU_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,32}$"
 
-
-def sku_key(sku_id: str) -> dict[str, dict[str, str]]:
-    product_id = sku_id.rsplit(".", 1)[0]
-    return {"PK": {"S": f"PRODUCT#{product_id}"}, "SK": {"S": f"SKU#{sku_id}"}}
 
 
 # ---------------------------------------------------------------- reads

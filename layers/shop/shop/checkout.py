@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from shop import db
-from shop.catalog import sku_key
-from shop.models.catalog import stock_state
-from shop.models.orders import AddressSnapshot, CheckoutRequest, Problem, Quote, QuoteLine
-from shop.shipping import FREIGHT_KEY, FreightTemplate, PickupStore, freight_from_item, pickup_key, store_from_item
+from shop.models.checkout import CheckoutRequest, Problem, Quote, QuoteLine
+from shop.models.places import AddressSnapshot
+from shop.models.places import PickupStore
+from shop.shipping import FREIGHT_KEY, FreightTemplate, freight_from_item, pickup_key, store_from_item
+from shop.skus import sku_key, stock_state
 
 
 def address_key(user_id: str, address_id: str) -> dict[str, dict[str, str]]:

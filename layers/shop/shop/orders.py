@@ -23,17 +23,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import zlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shop import checkout, db, pagination
-from shop.catalog import sku_key
+from shop import db, pagination
+from shop.skus import sku_key
 from shop.clock import SHANGHAI, iso_from_epoch, now_epoch
 from shop.config import setting_int
-from shop.errors import Conflict, InvalidRequest, NotFound, ServiceUnavailable
+from shop.errors import Conflict, InvalidRequest, NotFound, ServiceUnavailable, Unauthorized
 from shop.models.orders import (
-    CheckoutRequest,
     CreatedOrder,
     Order,
     OrderLine,
@@ -43,6 +43,9 @@ from shop.models.orders import (
     Shipment,
 )
 from shop.observability import MetricUnit, logger, metrics
+
+if TYPE_CHECKING:  # placing an order imports it when it runs; the other order functions never need it
+    from shop.models.checkout import CheckoutRequest
 
 DUE_SHARDS = 4
 PENDING = "PENDING_PAYMENT"
@@ -191,8 +194,6 @@ def list_for(user_id: str, *, status: str | None, cursor: str | None, limit: int
 
 def notify_url(domain: str | None) -> str:
     """Where WeChat Pay sends notifications: PAY_NOTIFY_URL, else this API's own /pay/notify."""
-    import os
-
     configured = os.environ.get("PAY_NOTIFY_URL")
     if configured:
         return configured
@@ -208,6 +209,10 @@ def _wechat_time(epoch: int) -> str:
 def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, domain: str | None) -> tuple[CreatedOrder, bool]:
     """Place an order; returns it with its payment parameters, and whether it was created now (False
     for a replay of the same Idempotency-Key)."""
+    from shop import checkout  # pricing: only placing an order needs it
+    from shop.wechat import pay
+
+    pay.prefetch()
     order_id = order_id_for(user_id, idempotency_key)
     digest = request_hash(request)
     data = checkout.load(user_id, request, with_profile=True)
@@ -221,7 +226,7 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
         raise Conflict(first.message, code=first.code if stock else "not_orderable",
                        details={"problems": [p.model_dump(exclude_none=True) for p in quote.problems]})
     if data.profile is None or not data.profile.get("openid"):
-        raise NotFound("The account no longer exists; log in again.", code="user_not_found")
+        raise Unauthorized("The account no longer exists; log in again.", code="invalid_token")
 
     now = now_epoch()
     created_at = iso_from_epoch(now)
@@ -330,6 +335,9 @@ def _payment_or_none(item: dict[str, Any], domain: str | None) -> PaymentParams 
 
 
 def pay(user_id: str, order_id: str, domain: str | None) -> PaymentParams:
+    from shop.wechat import pay as wechatpay
+
+    wechatpay.prefetch()
     item = owned(user_id, order_id)
     if item["status"] != PENDING:
         raise Conflict("This order is not awaiting payment.", code="order_not_payable",
@@ -410,6 +418,9 @@ def _close_wechat_order(order_id: str, *, strict: bool = True) -> str:
 def cancel(user_id: str, order_id: str) -> Order:
     """The buyer cancels an unpaid order: WeChat Pay's order is closed first (so it can no longer be
     paid), then the order is cancelled and its stock released."""
+    from shop.wechat import pay
+
+    pay.prefetch()
     item = owned(user_id, order_id)
     if item["status"] != PENDING:
         raise Conflict("Only an unpaid order can be cancelled.", code="order_not_cancellable",
@@ -419,11 +430,14 @@ def cancel(user_id: str, order_id: str) -> Order:
 
         payments.sync(item)
         raise Conflict("This order has just been paid.", code="order_already_paid")
-    if not cancel_pending(item, reason="user", at=now_epoch()):
-        current = owned(user_id, order_id)
-        if current["status"] != "CANCELLED":
-            raise Conflict("This order has just been paid.", code="order_already_paid")
-    return get(user_id, order_id)
+    now = now_epoch()
+    if cancel_pending(item, reason="user", at=now):
+        # a pending order has no refunds: what it is now follows from what was written
+        return view({**item, "status": "CANCELLED", "cancelled_at": iso_from_epoch(now), "cancel_reason": "user"})
+    current = owned(user_id, order_id)
+    if current["status"] != "CANCELLED":
+        raise Conflict("This order has just been paid.", code="order_already_paid")
+    return view(current)
 
 
 def expire(item: dict[str, Any], now: int) -> bool:

@@ -30,7 +30,8 @@ from shop import db, orders
 from shop.clock import iso_from_epoch, now_epoch
 from shop.config import credential
 from shop.errors import Conflict, InvalidRequest, NotFound
-from shop.models.orders import Order, RefundRequest, RefundView
+from shop.models.after_sales import RefundRequest
+from shop.models.orders import Order, RefundView
 from shop.observability import MetricUnit, logger, metrics
 
 REFUNDABLE_STATUSES = ("PAID", "SHIPPED", "COMPLETED")
@@ -122,17 +123,22 @@ def _load(refund_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def approve(refund_id: str, *, note: str | None, merchant: str, domain: str | None) -> RefundView:
+    from shop.wechat import pay
+
+    pay.prefetch()
     order, refund = _load(refund_id)
     if refund["status"] == "REQUESTED":
-        db.update_if(  # False: a concurrent decision came first; look again below
+        now = iso_from_epoch(now_epoch())
+        if db.update_if(
             Key=refund_key(order["order_id"], refund_id),
             UpdateExpression="SET #s = :processing, decided_at = :now, decided_by = :m, merchant_note = :note",
             ConditionExpression="#s = :requested", ExpressionAttributeNames={"#s": "status"},
             ExpressionAttributeValues={":processing": {"S": "PROCESSING"}, ":requested": {"S": "REQUESTED"},
-                                       ":now": {"S": iso_from_epoch(now_epoch())}, ":m": {"S": merchant},
-                                       ":note": db.to_value(note)},
-        )
-        order, refund = _load(refund_id)
+                                       ":now": {"S": now}, ":m": {"S": merchant}, ":note": db.to_value(note)},
+        ):
+            refund = {**refund, "status": "PROCESSING", "decided_at": now, "decided_by": merchant, "merchant_note": note}
+        else:  # a concurrent decision came first
+            order, refund = _load(refund_id)
     if refund["status"] == "PROCESSING" and not refund.get("submitted"):
         refund = submit(order, refund, domain=domain)
     if refund["status"] in ("REJECTED", "CLOSED"):
@@ -195,23 +201,23 @@ def _finish(order: dict[str, Any], refund: dict[str, Any], *, to: str, expected:
     return db.transact(actions)
 
 
-def _settle(refund_id: str, *, to: str, expected: tuple[str, ...], extra: dict[str, Any]) -> str:
-    """Apply a final state, retrying when the order changed meanwhile (its version moved)."""
+def _settle(refund_id: str, *, to: str, expected: tuple[str, ...], extra: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Apply a final state, retrying when the order changed meanwhile (its version moved). Returns
+    the outcome and the refund as it now is."""
     for _ in range(5):
         order, refund = _load(refund_id)
         if refund["status"] == to:
-            return "duplicate"
+            return "duplicate", refund
         if refund["status"] not in expected:
-            return "ignored"
+            return "ignored", refund
         if _finish(order, refund, to=to, expected=expected, extra=extra):
-            return "applied"
+            return "applied", {**refund, **extra, "status": to, "settled_at": iso_from_epoch(now_epoch())}
     raise Conflict("The order is changing too fast; try again.", code="order_changed")
 
 
 def reject(refund_id: str, *, note: str | None, merchant: str) -> RefundView:
-    outcome = _settle(refund_id, to="REJECTED", expected=("REQUESTED",),
-                      extra={"merchant_note": note, "decided_by": merchant})
-    _, refund = _load(refund_id)
+    outcome, refund = _settle(refund_id, to="REJECTED", expected=("REQUESTED",),
+                              extra={"merchant_note": note, "decided_by": merchant})
     if outcome == "ignored":
         raise Conflict("This refund was already decided.", code="refund_not_pending", details={"status": refund["status"]})
     return orders.refund_view(refund)
@@ -231,8 +237,7 @@ def submit(order: dict[str, Any], refund: dict[str, Any], *, domain: str | None)
     except PayApiError as exc:
         logger.error("WeChat Pay refused a refund", extra={"refund_id": refund["refund_id"], "code": exc.code})
         metrics.add_metric(name="RefundRefused", unit=MetricUnit.Count, value=1)
-        _settle(refund["refund_id"], to="ABNORMAL", expected=("PROCESSING",), extra={"failure": exc.code})
-        return _load(refund["refund_id"])[1]
+        return _settle(refund["refund_id"], to="ABNORMAL", expected=("PROCESSING",), extra={"failure": exc.code})[1]
     db.client().update_item(
         TableName=db.table(), Key=refund_key(order["order_id"], refund["refund_id"]),
         UpdateExpression="SET submitted = :true, wechat_refund_id = :rid",
@@ -295,7 +300,7 @@ def apply_notification(r: dict[str, Any]) -> str:
                                                         "amount": (r.get("amount") or {}).get("refund")})
         return payments.MISMATCH
     expected = ("PROCESSING",) if to == "ABNORMAL" else ("PROCESSING", "ABNORMAL")
-    outcome = _settle(refund_id, to=to, expected=expected, extra={"wechat_refund_id": r.get("refund_id")})
+    outcome, _ = _settle(refund_id, to=to, expected=expected, extra={"wechat_refund_id": r.get("refund_id")})
     if outcome == "applied":
         metrics.add_metric(name=f"Refund{to.title()}", unit=MetricUnit.Count, value=1)
     return outcome

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from shop import db
+from shop.models.places import PickupStore
 from shop.money import Fen
 
 FREIGHT_KEY = {"PK": {"S": "SHOP"}, "SK": {"S": "FREIGHT"}}
@@ -34,16 +35,6 @@ class FreightTemplate(BaseModel):
         if self.free_threshold is not None and goods_total >= self.free_threshold:
             return 0
         return self.province_fees.get(province, self.default_fee)
-
-
-class PickupStore(BaseModel):
-    id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
-    name: str
-    address: str
-    phone: str
-    hours: str = Field(description="Opening hours, e.g. 10:00-21:00")
-    latitude: float | None = None
-    longitude: float | None = None
 
 
 class PickupStoreList(BaseModel):

@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field
 
 from shop.models.common import RequestModel
+from shop.models.places import AddressSnapshot
 from shop.regions import PROVINCES
 
 # Mainland mobile (optionally +86), or a landline with area code and optional extension.
@@ -31,18 +32,6 @@ class AddressInput(RequestModel):
     postal_code: str | None = Field(default=None, pattern=r"^\d{6}$")
     tag: str | None = Field(default=None, max_length=8, description="e.g. 家 / 公司")
     is_default: bool = Field(default=False, description="Make this the default address")
-
-
-class AddressSnapshot(BaseModel):
-    """An address as an order keeps it (a copy: editing the address book later does not change it)."""
-
-    name: str
-    phone: str
-    province: str
-    city: str
-    district: str
-    detail: str
-    postal_code: str | None = None
 
 
 class Address(AddressSnapshot):

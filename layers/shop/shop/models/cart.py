@@ -4,10 +4,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, StrictInt
 
-from shop.models.catalog import StockState
-from shop.models.common import RequestModel
-from shop.models.orders import MAX_QUANTITY
+from shop.models.common import MAX_QUANTITY, RequestModel
 from shop.money import Fen
+from shop.skus import StockState
 
 MAX_CART_LINES = 50
 

@@ -6,16 +6,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from shop.money import Fen
+from shop.skus import LOW_STOCK_THRESHOLD, StockState, stock_state  # noqa: F401 - re-exported
 
-StockState = Literal["in_stock", "low_stock", "out_of_stock"]
-# At or below this many units a SKU shows as low_stock ("仅剩 N 件").
-LOW_STOCK_THRESHOLD = 10
-
-
-def stock_state(stock: int) -> StockState:
-    if stock <= 0:
-        return "out_of_stock"
-    return "low_stock" if stock <= LOW_STOCK_THRESHOLD else "in_stock"
 
 
 class Category(BaseModel):

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+Delivery = Literal["express", "pickup"]
+ID = r"^[A-Za-z0-9_-]{1,64}$"  # ids in paths and bodies: addresses, orders, stores
+MAX_QUANTITY = 999
 
 
 class RequestModel(BaseModel):

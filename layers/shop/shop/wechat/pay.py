@@ -18,6 +18,7 @@ import base64
 import json
 import secrets
 import string
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -102,8 +103,34 @@ def _public_key(pem: str) -> rsa.PublicKey:
     return rsa.load_public_key(pem)
 
 
+_warming: threading.Thread | None = None
+
+
+def _warm() -> None:
+    try:
+        config = PayConfig.load()
+        _private_key(config.private_key_pem)
+        _public_key(config.public_key_pem)
+        from cryptography.hazmat.primitives import hashes  # noqa: F401
+        from cryptography.hazmat.primitives.asymmetric import padding  # noqa: F401
+    except Exception:  # noqa: BLE001, S110 - the request's own path meets the same error and reports it
+        pass
+
+
+def prefetch() -> None:
+    """Start loading the credentials and keys a WeChat Pay call needs, in the background, so that
+    work overlaps with the caller's DynamoDB round trips instead of following them. Called early by
+    the functions that will call WeChat Pay; WeChatPay() waits for it."""
+    global _warming
+    if _warming is None:
+        _warming = threading.Thread(target=_warm, name="wechatpay-prefetch", daemon=True)
+        _warming.start()
+
+
 class WeChatPay:
     def __init__(self, config: PayConfig | None = None) -> None:
+        if _warming is not None:
+            _warming.join()
         self.config = config or PayConfig.load()
 
     # ------------------------------------------------------------ signatures

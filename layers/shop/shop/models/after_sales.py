@@ -1,0 +1,23 @@
+"""What the buyer and the merchant send about refunds and shipping."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from shop.models.checkout import MAX_ORDER_LINES, LineRequest
+from shop.models.common import RequestModel
+
+
+class RefundRequest(RequestModel):
+    reason: str = Field(min_length=1, max_length=200)
+    lines: list[LineRequest] | None = Field(default=None, max_length=MAX_ORDER_LINES,
+                                            description="Units to refund; omit for everything still refundable")
+
+
+class ShipRequest(RequestModel):
+    carrier: str = Field(min_length=1, max_length=30, description="e.g. 顺丰速运")
+    tracking_no: str = Field(min_length=4, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
+
+
+class RefundDecision(RequestModel):
+    note: str | None = Field(default=None, max_length=200, description="Shown to the buyer")
