@@ -118,15 +118,26 @@ class World:
         return cache[kind]
 
     def refund_request(self) -> str:
-        """A new refund request for one unit of the standing paid order."""
+        """A new refund request, on a new paid order (an order with dozens of refunds is not typical)."""
         from shop import refunds
         from shop.models.after_sales import RefundRequest
-        from shop.models.checkout import LineRequest
 
-        order = self.standing("paid")
-        seen = refunds.request(self.user_id, order["order_id"], RefundRequest(
-            reason="bench", lines=[LineRequest(sku_id=BENCH_SKU, quantity=1)]))
-        return seen.refunds[-1].id
+        order = self.paid_order()
+        return refunds.request(self.user_id, order["order_id"], RefundRequest(reason="bench")).refunds[-1].id
+
+    def light_buyer(self) -> str:
+        """A token for a buyer with five orders (the bench's own buyer accumulates hundreds)."""
+        if not hasattr(self, "_light"):
+            from shop import orders, session_signer, users
+            from shop.models.checkout import CheckoutRequest
+            from shop.wechat.miniprogram import WxSession
+
+            user_id, _ = users.find_or_create_user(WxSession(openid="o-bench-light", session_key="bench"))
+            body = CheckoutRequest.model_validate({"items": [{"sku_id": BENCH_SKU, "quantity": 1}], **PICKUP})
+            for _ in range(5):
+                orders.create(user_id, body, uuid.uuid4().hex, domain=None)
+            self._light = session_signer.issue(user_id)[0]
+        return self._light
 
     def notification_for(self, order: dict[str, Any]) -> tuple[dict[str, str], bytes]:
         """WeChat Pay's TRANSACTION.SUCCESS for ``order``, signed and encrypted by the simulator."""
@@ -144,7 +155,8 @@ class World:
         if body is not None:
             hdrs.append(("content-type", "application/json"))
         if auth:
-            hdrs.append(("authorization", f"Bearer {self.token if auth == 'buyer' else self.merchant}"))
+            token = {"buyer": self.token, "merchant": self.merchant}.get(auth, auth)
+            hdrs.append(("authorization", f"Bearer {token}"))
         return build_event(method=method, target=path, headers=hdrs, body=data, route=route, path_params=params,
                            source_ip="127.0.0.1", host="127.0.0.1:3000")
 
@@ -185,7 +197,7 @@ SAMPLES: dict[str, Sample] = {
     "CreateOrderFunction": Sample("POST /orders", lambda w: w.http("POST", "/orders", {
         "items": [{"sku_id": BENCH_SKU, "quantity": 1}, {"sku_id": "p-mug.01", "quantity": 1}],
         "delivery": "express", "address_id": w.address()}, headers={"idempotency-key": uuid.uuid4().hex}), 201),
-    "ListOrdersFunction": Sample("GET /orders", lambda w: w.http("GET", "/orders")),
+    "ListOrdersFunction": Sample("GET /orders (a buyer with 5 orders)", lambda w: w.http("GET", "/orders", auth=w.light_buyer())),
     "GetOrderFunction": Sample("GET /orders/{id}", lambda w: w.http("GET", f"/orders/{w.standing('paid')['order_id']}")),
     "PayOrderFunction": Sample("POST /orders/{id}/pay", lambda w: w.http("POST", f"/orders/{w.standing('pending')['order_id']}/pay")),
     "SyncOrderFunction": Sample("POST /orders/{id}/sync", lambda w: w.http("POST", f"/orders/{w.standing('pending')['order_id']}/sync")),
