@@ -19,7 +19,7 @@ app = create_app()
           "for anything that cannot be ordered as asked. Reads only.",
           responses=responses(Quote, 400, 401))
 def preview_order(body: CheckoutRequest, user_id: Annotated[str, Depends(current_user)]) -> Response[Quote]:
-    return ok(checkout.quote(body, checkout.load(user_id, body)))
+    return ok(checkout.quote(body, checkout.load(user_id, body, with_held=True)))
 
 
 lambda_handler = lambda_handler_for(app)

@@ -4,6 +4,7 @@ simulator, no Docker, no AWS account. Ctrl-C stops it."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -55,6 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-concurrency", type=int, default=10, help="worker processes per function")
     parser.add_argument("--no-seed", action="store_true", help="start with empty tables")
     parser.add_argument("--quiet", action="store_true", help="no access log")
+    parser.add_argument("--ready-file", help="write the stack's URLs here as JSON once it serves (ports may be 0)")
     parser.add_argument("--secrets-manager", action="store_true",
                         help="serve credentials from one secret in moto (as in AWS) instead of environment variables")
     args = parser.parse_args(argv)
@@ -73,6 +75,11 @@ def main(argv: list[str] | None = None) -> None:
     token = mint((credentials.DEV_DIR / "session_private_key.pem").read_text("ascii"), name="dev-merchant", days=30)
     (credentials.DEV_DIR / "merchant_token.txt").write_text(token + "\n", "ascii")
     print(_banner(stack), flush=True)
+    if args.ready_file:
+        assert stack.wechat and stack.moto
+        with open(args.ready_file + ".tmp", "w", encoding="utf-8") as fh:
+            json.dump({"url": stack.url, "wechat_url": stack.wechat.url, "moto_url": stack.moto.url}, fh)
+        os.replace(args.ready_file + ".tmp", args.ready_file)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

@@ -137,6 +137,30 @@ PICKUP_STORES: list[dict[str, Any]] = [
 ]
 
 
+# Coupon templates: the coupon center's, the new-user gift pack's and the share rewards'.
+COUPONS: list[dict[str, Any]] = [
+    {"id": "c-100-20", "name": "满100减20", "kind": "amount", "amount": 2000, "threshold": 10000,
+     "valid_days": 30, "total": 1000, "per_user_limit": 1},
+    {"id": "c-8zhe", "name": "全场8折券", "kind": "percent", "percent": 80, "max_discount": 5000,
+     "valid_days": 15, "total": 500, "per_user_limit": 1},
+    {"id": "c-apparel-30", "name": "服饰满199减30", "kind": "amount", "amount": 3000, "threshold": 19900,
+     "scope": {"type": "categories", "ids": ["apparel"]}, "valid_days": 30, "total": 300, "per_user_limit": 1,
+     "stackable": True},
+    {"id": "c-5-off", "name": "无门槛5元", "kind": "amount", "amount": 500, "valid_days": 7, "total": 10000,
+     "per_user_limit": 2, "stackable": True},
+    {"id": "c-new-30", "name": "新人满59减30", "kind": "amount", "amount": 3000, "threshold": 5900, "valid_days": 7,
+     "total": 100000, "per_user_limit": 1, "new_user_only": True},
+    {"id": "gift-10", "name": "新人礼包 无门槛10元", "kind": "amount", "amount": 1000, "valid_days": 7,
+     "total": 1000000, "per_user_limit": 1, "new_user_only": True, "claimable": False, "stackable": True},
+    {"id": "gift-100-15", "name": "新人礼包 满100减15", "kind": "amount", "amount": 1500, "threshold": 10000,
+     "valid_days": 14, "total": 1000000, "per_user_limit": 1, "claimable": False},
+    {"id": "reward-3", "name": "邀请3位好友 8折券", "kind": "percent", "percent": 80, "max_discount": 5000,
+     "valid_days": 30, "total": 1000000, "per_user_limit": 1, "claimable": False},
+    {"id": "reward-10", "name": "邀请10位好友 无门槛50元", "kind": "amount", "amount": 5000, "valid_days": 30,
+     "total": 1000000, "per_user_limit": 1, "claimable": False},
+]
+
+
 def seed() -> tuple[int, int]:
     """Write the demo shop into the table named by SHOP_TABLE_NAME (an empty one: products are
     bulk-loaded)."""
@@ -150,4 +174,9 @@ def seed() -> tuple[int, int]:
     for c in CATEGORIES:
         catalog.put_category(catalog.CategoryInput.model_validate(c))
     catalog.load_products([(catalog.ProductInput.model_validate(p), names[p["category_id"]]) for p in PRODUCTS])
+    from shop import coupons
+    from shop.models.coupons import CouponTemplateInput
+
+    for template in COUPONS:
+        coupons.create_template(CouponTemplateInput.model_validate(template))
     return len(CATEGORIES), len(PRODUCTS)

@@ -4,7 +4,6 @@ ports, and tears it down after the session."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -19,12 +18,6 @@ from typing import Any
 import pytest
 
 from infra.local.template import ROOT
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -104,28 +97,25 @@ class Stack:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    port, wechat_port, moto_port = _free_port(), _free_port(), _free_port()
-    log = tmp_path_factory.mktemp("stack") / "stack.log"
+    folder = tmp_path_factory.mktemp("stack")
+    log, ready = folder / "stack.log", folder / "ready.json"
     with open(log, "w") as out:
-        proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "infra.local.devstack", "--port", str(port), "--wechat-port", str(wechat_port),
-             "--moto-port", str(moto_port)],
+        proc = subprocess.Popen(  # noqa: S603 - ports 0: the stack picks free ones and says which
+            [sys.executable, "-m", "infra.local.devstack", "--port", "0", "--wechat-port", "0", "--moto-port", "0",
+             "--ready-file", str(ready)],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
         )
-    s = Stack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", f"http://127.0.0.1:{wechat_port}", log)
     deadline = time.time() + 90
-    while True:
+    while not ready.exists():
         if proc.poll() is not None:
             pytest.fail(f"the local stack exited: {log.read_text()[-3000:]}")
-        try:
-            if "minishop local stack is up" in log.read_text() and s.get("/categories").status == 200:
-                break
-        except (urllib.error.URLError, ConnectionError):
-            pass
         if time.time() > deadline:
             proc.kill()
             pytest.fail(f"the local stack did not come up: {log.read_text()[-3000:]}")
-        time.sleep(0.3)
+        time.sleep(0.2)
+    urls = json.loads(ready.read_text())
+    s = Stack(urls["url"], urls["moto_url"], urls["wechat_url"], log)
+    assert s.get("/categories").status == 200
     yield s
     proc.terminate()
     try:

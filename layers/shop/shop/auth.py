@@ -119,6 +119,13 @@ def current_user(request: Request) -> str:
     return verify(bearer_token(request.headers.get("authorization")), audience=SHOPPER).user_id
 
 
+def optional_user(request: Request) -> str | None:
+    """Route dependency for pages that anyone may see and a logged-in caller sees more of: None
+    without an Authorization header; a bad or expired token is still a 401 (log in again)."""
+    header = request.headers.get("authorization")
+    return verify(bearer_token(header), audience=SHOPPER).user_id if header else None
+
+
 def current_merchant(request: Request) -> str:
     """Route dependency for /admin routes: the merchant's name, from a valid merchant token."""
     return verify(bearer_token(request.headers.get("authorization")), audience=MERCHANT).user_id

@@ -124,6 +124,7 @@ def product_items(product: ProductInput, category_name: str = "") -> list[dict[s
                 "position": position,
                 # what a cart line or an order needs, so they read the SKU item alone
                 "title": product.title,
+                "category_id": product.category_id,
                 "cover_url": sku.image_url or product.images[0],
                 "product_status": product.status,
                 "sold": 0,

@@ -1,10 +1,12 @@
 """Pricing a checkout: the one place amounts are computed, for POST /orders/preview and
-POST /orders alike. Everything it needs is read in one BatchGetItem (the SKUs - which carry their
-product's title and status - the address, the pickup store, the freight template, the buyer's
-profile); ``quote`` is a pure function of what was read.
+POST /orders alike. What it needs is read in one BatchGetItem (the SKUs - which carry their
+product's title, category and status - the address, the pickup store, the freight template, the
+buyer's profile, the coupons named in the request) plus, when the caller's coupons are to be
+listed or chosen from, one Query of them; ``quote`` is a pure function of what was read.
 
 Amounts are integers in fen: line amount = unit price x quantity; goods total = sum of available
-lines; payable = goods total + freight - discount, never below 0.
+lines; discount = the coupons' (shop.coupons rules), at most the goods total; payable = goods total
++ freight - discount, so never below 0 and never above goods total + freight.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shop import db
-from shop.models.checkout import CheckoutRequest, Problem, Quote, QuoteLine
+from shop import coupons, db
+from shop.clock import now_epoch
+from shop.models.checkout import CheckoutRequest, CouponOption, Problem, Quote, QuoteLine
 from shop.models.places import AddressSnapshot
 from shop.models.places import PickupStore
 from shop.shipping import FREIGHT_KEY, FreightTemplate, freight_from_item, pickup_key, store_from_item
@@ -35,6 +38,8 @@ class CheckoutData:
     store: PickupStore | None
     freight: FreightTemplate | None
     profile: dict[str, Any] | None
+    coupons: dict[str, dict[str, Any] | None]  # the coupons named in the request
+    held: list[dict[str, Any]] | None = None  # every coupon the buyer holds, when it was read
 
 
 def _key_of(item: dict[str, Any]) -> tuple[str, str]:
@@ -54,8 +59,9 @@ def batch_get(keys: list[dict[str, dict[str, str]]]) -> dict[tuple[str, str], di
     return found
 
 
-def load(user_id: str, request: CheckoutRequest, *, with_profile: bool = False) -> CheckoutData:
+def load(user_id: str, request: CheckoutRequest, *, with_profile: bool = False, with_held: bool = False) -> CheckoutData:
     keys = [sku_key(line.sku_id) for line in request.items] + [FREIGHT_KEY]
+    keys += [coupons.coupon_key(user_id, c) for c in request.coupon_ids]
     if request.address_id:
         keys.append(address_key(user_id, request.address_id))
     if request.pickup_store_id:
@@ -75,6 +81,8 @@ def load(user_id: str, request: CheckoutRequest, *, with_profile: bool = False) 
         store=store_from_item(get(pickup_key(request.pickup_store_id))) if request.pickup_store_id else None,
         freight=freight_from_item(get(FREIGHT_KEY)),
         profile=db.from_item(raw_profile) if raw_profile else None,
+        coupons={c: (db.from_item(i) if (i := get(coupons.coupon_key(user_id, c))) else None) for c in request.coupon_ids},
+        held=coupons.held(user_id) if with_held else None,
     )
 
 
@@ -105,6 +113,15 @@ def quote(request: CheckoutRequest, data: CheckoutData) -> Quote:
             amount=price * line.quantity if available else 0, stock_state=stock_state(stock), available=available,
         ))
     goods_total = sum(line.amount for line in lines)
+    priced = [coupons.PricedLine(sku_id=line.sku_id, product_id=line.product_id or "",
+                                 category_id=(data.skus.get(line.sku_id) or {}).get("category_id"), amount=line.amount)
+              for line in lines]
+    chosen, options = _coupons(request, data, priced, problems)
+    discount = coupons.total_discount(chosen, priced, now_epoch()) if chosen else 0
+    if chosen:
+        shares = coupons.allocate(chosen, priced, now_epoch())
+        lines = [line.model_copy(update={"discount": share}) for line, share in zip(lines, shares, strict=True)]
+        discount = sum(shares)
 
     freight = 0
     address = None
@@ -125,12 +142,44 @@ def quote(request: CheckoutRequest, data: CheckoutData) -> Quote:
     elif data.store is None:
         problems.append(Problem(code="pickup_store_not_found", message="That pickup store does not exist."))
 
-    for coupon_id in request.coupon_ids:
-        problems.append(Problem(code="coupon_not_applicable", message="This coupon cannot be used.", coupon_id=coupon_id))
-    discount = 0
     payable = max(goods_total + freight - discount, 0)
     return Quote(
         lines=lines, goods_total=goods_total, freight=freight, discount=discount, payable=payable,
         delivery=request.delivery, address=address, pickup_store=data.store if request.delivery == "pickup" else None,
-        problems=problems, orderable=not problems,
+        coupons=options, applied_coupon_ids=[c["coupon_id"] for c in chosen], problems=problems, orderable=not problems,
     )
+
+
+def _coupons(request: CheckoutRequest, data: CheckoutData, priced: list[coupons.PricedLine],
+             problems: list[Problem]) -> tuple[list[dict[str, Any]], list[CouponOption]]:
+    """The coupons this checkout applies (those asked for, or the best allowed combination when the
+    caller lets the server choose), and how each coupon the caller holds would apply."""
+    now = now_epoch()
+    chosen: list[dict[str, Any]] = []
+    if request.coupon_ids:
+        for coupon_id in request.coupon_ids:
+            coupon = data.coupons.get(coupon_id)
+            if coupon is None:
+                problems.append(Problem(code="coupon_not_found", message="You do not hold this coupon.", coupon_id=coupon_id))
+                continue
+            discount, reason = coupons.evaluate(coupon, priced, now)
+            if reason:
+                problems.append(Problem(code=reason, message=f"{coupon['name']} cannot be used here.", coupon_id=coupon_id))
+            else:
+                chosen.append(coupon)
+        combination = coupons.combination_problem(chosen)
+        if combination:
+            problems.append(Problem(code=combination, message="These coupons cannot be used together."))
+    elif request.best_coupons and data.held is not None:
+        chosen = coupons.best(data.held, priced, now)
+    options = []
+    chosen_ids = {c["coupon_id"] for c in chosen}
+    for coupon in data.held or []:
+        if coupons.status_of(coupon, now) in ("used", "expired"):
+            continue
+        discount, reason = coupons.evaluate(coupon, priced, now)
+        options.append(CouponOption(id=coupon["coupon_id"], template_id=coupon["template_id"], name=coupon["name"],
+                                    description=coupons.describe(coupon), discount=discount, applicable=reason is None,
+                                    reason=reason, selected=coupon["coupon_id"] in chosen_ids))
+    options.sort(key=lambda o: (not o.selected, not o.applicable, -o.discount))
+    return chosen, options

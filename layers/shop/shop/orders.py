@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import zlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -67,12 +68,15 @@ def due_shard(order_id: str) -> str:
     return f"DUE#{zlib.crc32(order_id.encode()) % DUE_SHARDS}"
 
 
-def status_keys(user_id: str, status: str, created_at: str, order_id: str) -> dict[str, Any]:
+def status_keys(user_id: str, status: str, created_ms: int, order_id: str) -> dict[str, Any]:
+    """Index keys of an order: newest first by creation time in milliseconds (two orders placed in
+    the same second still list in the order they were placed)."""
+    sort_key = f"{created_ms:013d}#{order_id}"
     return {
         "gsi1pk": f"USER#{user_id}#ORDERS",
-        "gsi1sk": f"{created_at}#{order_id}",
+        "gsi1sk": sort_key,
         "gsi2pk": f"USER#{user_id}#ORDERS#{status}",
-        "gsi2sk": f"{created_at}#{order_id}",
+        "gsi2sk": sort_key,
     }
 
 
@@ -95,10 +99,11 @@ def view(item: dict[str, Any], refunds: list[dict[str, Any]] | None = None) -> O
         id=item["order_id"],
         status=item["status"],
         lines=[OrderLine(**{k: line[k] for k in ("sku_id", "product_id", "title", "specs", "unit_price", "quantity", "amount")},
-                         image_url=line.get("image_url"), refundable_quantity=line["refundable"])
+                         discount=line.get("discount", 0), image_url=line.get("image_url"),
+                         refundable_quantity=line["refundable"])
                for line in item["lines"]],
         goods_total=item["goods_total"], freight=item["freight"], discount=item.get("discount", 0),
-        payable=item["payable"], refunded_total=item.get("refunded_total", 0), delivery=item["delivery"],
+        payable=item["payable"], coupon_ids=item.get("coupon_ids") or [], refunded_total=item.get("refunded_total", 0), delivery=item["delivery"],
         address=item.get("address"), pickup_store=item.get("pickup_store"), remark=item.get("remark"),
         created_at=_time(item["created_at"]),
         pay_deadline=_time(item.get("deadline_at")) if item["status"] == PENDING else None,
@@ -215,15 +220,15 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
     pay.prefetch()
     order_id = order_id_for(user_id, idempotency_key)
     digest = request_hash(request)
-    data = checkout.load(user_id, request, with_profile=True)
+    data = checkout.load(user_id, request, with_profile=True, with_held=request.best_coupons)
     quote = checkout.quote(request, data)
     if not quote.orderable:
         existing = load(order_id)  # a replay after the stock ran out still returns the order it made
         if existing is not None:
             return _replay(user_id, existing, digest, domain), False
         stock = [p for p in quote.problems if p.code in ("out_of_stock", "insufficient_stock")]
-        first = (stock or quote.problems)[0]
-        raise Conflict(first.message, code=first.code if stock else "not_orderable",
+        first = (stock or quote.problems)[0]  # the code of the first problem, stock first; all in details
+        raise Conflict(first.message, code=first.code,
                        details={"problems": [p.model_dump(exclude_none=True) for p in quote.problems]})
     if data.profile is None or not data.profile.get("openid"):
         raise Unauthorized("The account no longer exists; log in again.", code="invalid_token")
@@ -235,7 +240,8 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
         {
             "sku_id": line.sku_id, "product_id": line.product_id, "title": line.title, "specs": line.specs,
             "image_url": line.image_url, "unit_price": line.unit_price, "quantity": line.quantity,
-            "amount": line.amount, "refundable": line.quantity, "refundable_amount": line.amount,
+            "amount": line.amount, "discount": line.discount, "refundable": line.quantity,
+            "refundable_amount": line.amount - line.discount,
         }
         for line in quote.lines
     ]
@@ -244,12 +250,13 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
         "order_id": order_id, "user_id": user_id, "openid": data.profile["openid"],
         "status": PENDING, "lines": lines,
         "goods_total": quote.goods_total, "freight": quote.freight, "discount": quote.discount,
-        "payable": quote.payable, "refunded_total": 0, "delivery": request.delivery,
+        "payable": quote.payable, "coupon_ids": quote.applied_coupon_ids or None, "refunded_total": 0,
+        "delivery": request.delivery,
         "address": quote.address.model_dump() if quote.address else None,
         "pickup_store": quote.pickup_store.model_dump(mode="json", exclude_none=True) if quote.pickup_store else None,
         "remark": request.remark, "created_at": created_at, "deadline_at": deadline,
         "request_hash": digest, "version": 1,
-        **status_keys(user_id, PENDING, created_at, order_id),
+        **status_keys(user_id, PENDING, time.time_ns() // 1_000_000, order_id),
         "due_shard": due_shard(order_id), "due_at": deadline,
     }
     if item["pickup_store"]:
@@ -267,6 +274,17 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
             "ExpressionAttributeValues": {":q": {"N": str(line.quantity)}, ":on_sale": {"S": "on_sale"},
                                           ":price": {"N": str(line.unit_price)}},
         }})
+    from shop import coupons
+
+    for coupon_id in quote.applied_coupon_ids:  # a coupon is in at most one live order
+        actions.append({"Update": {
+            "TableName": db.table(), "Key": coupons.coupon_key(user_id, coupon_id),
+            "UpdateExpression": "SET #s = :locked, order_id = :order REMOVE gsi1pk, gsi1sk",
+            "ConditionExpression": "#s = :available AND valid_until > :now",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {":locked": {"S": "locked"}, ":available": {"S": "available"},
+                                          ":order": {"S": order_id}, ":now": {"N": str(now)}},
+        }})
     try:
         db.client().transact_write_items(TransactItems=actions)
     except Exception as exc:
@@ -277,7 +295,14 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
             existing = load(order_id)
             if existing is not None:
                 return _replay(user_id, existing, digest, domain), False
-        failed = [request.items[i - 1].sku_id for i, r in enumerate(reasons) if i > 0 and r == "ConditionalCheckFailed"]
+        lines_end = 1 + len(request.items)
+        lost = [quote.applied_coupon_ids[i - lines_end] for i, r in enumerate(reasons)
+                if i >= lines_end and r == "ConditionalCheckFailed"]
+        if lost:
+            raise Conflict("A coupon is no longer available (another order holds it, or it expired); nothing was "
+                           "reserved.", code="coupon_unavailable", details={"coupon_ids": lost}) from None
+        failed = [request.items[i - 1].sku_id for i, r in enumerate(reasons)
+                  if 0 < i < lines_end and r == "ConditionalCheckFailed"]
         if failed:
             metrics.add_metric(name="OrderStockConflict", unit=MetricUnit.Count, value=1)
             raise Conflict(f"{failed[0]} is out of stock or changed; nothing was reserved.", code="out_of_stock",
@@ -357,6 +382,24 @@ def pay(user_id: str, order_id: str, domain: str | None) -> PaymentParams:
 
 # ---------------------------------------------------------------- transitions
 
+def coupon_updates(item: dict[str, Any], *, to: str) -> list[dict[str, Any]]:
+    """Transaction actions for the coupons an order holds: ``used`` when it is paid, ``available``
+    again (back in the expiry index) when it is cancelled; each conditional on this order holding it."""
+    from shop import coupons
+
+    update = ("SET #s = :to, used_at = :now" if to == "used"
+              else "SET #s = :to, gsi1pk = expiry_pk, gsi1sk = expiry_sk REMOVE order_id")
+    values = {":to": {"S": to}, ":locked": {"S": "locked"}, ":order": {"S": item["order_id"]}}
+    if to == "used":
+        values[":now"] = {"S": iso_from_epoch(now_epoch())}
+    return [
+        {"Update": {"TableName": db.table(), "Key": coupons.coupon_key(item["user_id"], coupon_id),
+                    "UpdateExpression": update, "ConditionExpression": "#s = :locked AND order_id = :order",
+                    "ExpressionAttributeNames": {"#s": "status"}, "ExpressionAttributeValues": values}}
+        for coupon_id in item.get("coupon_ids") or []
+    ]
+
+
 def sku_adds(lines: list[dict[str, Any]], attribute: str) -> list[dict[str, Any]]:
     """Transaction actions adding each line's quantity to its SKU's ``attribute`` (stock back, sold)."""
     return [
@@ -386,7 +429,7 @@ def cancel_pending(item: dict[str, Any], *, reason: str, at: int) -> bool:
         "ConditionExpression": condition,
         "ExpressionAttributeNames": {"#s": "status"},
         "ExpressionAttributeValues": values,
-    }}, *sku_adds(item["lines"], "stock")]
+    }}, *sku_adds(item["lines"], "stock"), *coupon_updates(item, to="available")]
     if not db.transact(actions):
         return False
     metrics.add_metric(name="OrderCancelled", unit=MetricUnit.Count, value=1)

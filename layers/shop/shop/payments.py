@@ -77,7 +77,14 @@ def _mark_paid(order: dict[str, Any], t: dict[str, Any]) -> bool:
             **_summary(t),
         })}},
     ]
-    if not db.transact(actions + orders.sku_adds(order["lines"], "sold")):
+    actions.append({"Update": {  # the buyer has paid for an order now: no longer a new customer
+        "TableName": db.table(), "Key": {"PK": {"S": f"USER#{order['user_id']}"}, "SK": {"S": "PROFILE"}},
+        "UpdateExpression": "SET paid_orders = if_not_exists(paid_orders, :zero) + :one, "
+                            "first_paid_at = if_not_exists(first_paid_at, :when)",
+        "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"}, ":when": {"S": iso_from_epoch(now)}},
+    }})
+    actions += orders.sku_adds(order["lines"], "sold") + orders.coupon_updates(order, to="used")
+    if not db.transact(actions):
         return False
     metrics.add_metric(name="OrderPaid", unit=MetricUnit.Count, value=1)
     logger.info("order paid", extra={"order_id": order_id})

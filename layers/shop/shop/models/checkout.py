@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, StrictInt, field_validator
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StrictInt, StringConstraints, field_validator
 
 from shop.models.common import ID, MAX_QUANTITY, Delivery, RequestModel
 from shop.models.places import AddressSnapshot, PickupStore
@@ -27,8 +29,18 @@ class CheckoutRequest(RequestModel):
     delivery: Delivery = "express"
     address_id: str | None = Field(default=None, pattern=ID, description="For express delivery")
     pickup_store_id: str | None = Field(default=None, pattern=ID, description="For pickup (GET /pickup-stores)")
-    coupon_ids: list[str] = Field(default_factory=list, max_length=5)
+    coupon_ids: list[Annotated[str, StringConstraints(pattern=ID)]] = Field(
+        default_factory=list, max_length=5, description="Coupons to use (GET /me/coupons)")
+    best_coupons: bool = Field(default=False, description="Let the server pick the best allowed combination of "
+                               "the caller's coupons (when coupon_ids is empty)")
     remark: str | None = Field(default=None, max_length=100, description="Buyer's note to the merchant")
+
+    @field_validator("coupon_ids")
+    @classmethod
+    def _each_coupon_once(cls, ids: list[str]) -> list[str]:
+        if len(set(ids)) != len(ids):
+            raise ValueError("each coupon may be named once")
+        return ids
 
     @field_validator("items")
     @classmethod
@@ -60,8 +72,23 @@ class QuoteLine(BaseModel):
     unit_price: Fen | None
     quantity: int
     amount: Fen = Field(description="unit_price x quantity; 0 when the line is unavailable")
+    discount: Fen = Field(default=0, description="This line's share of the coupons' discount")
     stock_state: StockState | None = None
     available: bool
+
+
+class CouponOption(BaseModel):
+    """One of the caller's coupons, as it would apply to this checkout."""
+
+    id: str
+    template_id: str
+    name: str
+    description: str
+    discount: Fen = Field(description="What it alone takes off here")
+    applicable: bool
+    reason: str | None = Field(default=None, description="coupon_below_threshold, coupon_not_in_scope, "
+                               "coupon_expired, coupon_locked (in another order), coupon_used, ...")
+    selected: bool = Field(description="Applied in this quote")
 
 
 class Quote(BaseModel):
@@ -73,5 +100,7 @@ class Quote(BaseModel):
     delivery: Delivery
     address: AddressSnapshot | None = None
     pickup_store: PickupStore | None = None
+    coupons: list[CouponOption] = Field(default_factory=list, description="The caller's coupons and how they apply")
+    applied_coupon_ids: list[str] = Field(default_factory=list)
     problems: list[Problem]
     orderable: bool = Field(description="True when there are no problems: POST /orders would succeed")

@@ -35,6 +35,7 @@ class OrderLine(BaseModel):
     unit_price: Fen
     quantity: int
     amount: Fen
+    discount: Fen = 0
     refundable_quantity: int = Field(description="Units not yet refunded or in a refund request")
 
 
@@ -64,6 +65,7 @@ class Order(BaseModel):
     freight: Fen
     discount: Fen
     payable: Fen
+    coupon_ids: list[str] = []
     refunded_total: Fen = 0
     delivery: Delivery
     address: AddressSnapshot | None = None

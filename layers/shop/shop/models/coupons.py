@@ -1,0 +1,110 @@
+"""Coupons: templates the merchant defines, and the coupons buyers hold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from shop.models.common import RequestModel
+from shop.money import Fen
+
+CouponKind = Literal["amount", "percent"]
+CouponStatus = Literal["available", "locked", "used", "expired"]
+TEMPLATE_ID = r"^[A-Za-z0-9_-]{1,40}$"
+
+
+class CouponScope(BaseModel):
+    type: Literal["all", "categories", "products"] = "all"
+    ids: list[str] = Field(default_factory=list, max_length=100, description="Category or product ids")
+
+    @model_validator(mode="after")
+    def _ids_match_type(self) -> CouponScope:
+        if (self.type == "all") != (not self.ids):
+            raise ValueError("ids are needed for categories/products scopes and only for them")
+        return self
+
+
+class CouponRule(BaseModel):
+    """What a coupon takes off, where, and when."""
+
+    name: str = Field(min_length=1, max_length=30)
+    kind: CouponKind = Field(description="amount: a fixed sum off; percent: pay `percent`% (80 = 8折)")
+    amount: Fen | None = Field(default=None, description="For kind=amount: fen off")
+    percent: int | None = Field(default=None, ge=1, le=99, description="For kind=percent: the share paid")
+    max_discount: Fen | None = Field(default=None, description="For kind=percent: the most it takes off")
+    threshold: Fen = Field(default=0, description="Spend at least this much in scope (满); 0 = no threshold")
+    scope: CouponScope = Field(default_factory=CouponScope)
+    stackable: bool = Field(default=False, description="Combinable with other stackable coupons; else exclusive")
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> CouponRule:
+        if self.kind == "amount" and (not self.amount or self.percent is not None):
+            raise ValueError("an amount coupon needs amount > 0 and no percent")
+        if self.kind == "percent" and (self.percent is None or self.amount is not None):
+            raise ValueError("a percent coupon needs percent and no amount")
+        return self
+
+
+class CouponTemplateInput(CouponRule, RequestModel):
+    """POST /admin/coupons."""
+
+    id: str | None = Field(default=None, pattern=TEMPLATE_ID, description="Chosen id; generated when absent")
+    valid_from: datetime | None = Field(default=None, description="Fixed validity window start")
+    valid_until: datetime | None = Field(default=None, description="Fixed validity window end")
+    valid_days: int | None = Field(default=None, ge=1, le=365, description="Or: valid this many days from claiming")
+    claim_from: datetime | None = None
+    claim_until: datetime | None = None
+    total: int = Field(ge=1, le=10_000_000, description="How many can ever be issued")
+    per_user_limit: int = Field(default=1, ge=1, le=100)
+    new_user_only: bool = Field(default=False, description="Only for buyers without a paid order")
+    claimable: bool = Field(default=True, description="Shown in GET /coupons; false for gift-pack and reward coupons")
+
+    @model_validator(mode="after")
+    def _validity(self) -> CouponTemplateInput:
+        fixed = self.valid_until is not None
+        if fixed == (self.valid_days is not None):
+            raise ValueError("give either valid_until (with optional valid_from) or valid_days")
+        if self.valid_from and self.valid_until and self.valid_from >= self.valid_until:
+            raise ValueError("valid_from must be before valid_until")
+        return self
+
+
+class CouponTemplate(CouponRule):
+    id: str
+    description: str = Field(description="e.g. 满100减20, 8折 最多减50, 无门槛减50")
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    valid_days: int | None = None
+    claim_until: datetime | None = None
+    total: int
+    remaining: int
+    per_user_limit: int
+    new_user_only: bool
+
+
+class ClaimableCoupon(CouponTemplate):
+    claimed: int = Field(description="How many the caller already holds from it (0 when not logged in)")
+    can_claim: bool
+    reason: str | None = Field(default=None, description="sold_out, limit_reached, new_users_only, claim_closed")
+
+
+class CouponCenter(BaseModel):
+    items: list[ClaimableCoupon]
+
+
+class MyCoupon(CouponRule):
+    id: str
+    template_id: str
+    description: str
+    valid_from: datetime
+    valid_until: datetime
+    status: CouponStatus
+    order_id: str | None = None
+    claimed_at: datetime
+    used_at: datetime | None = None
+
+
+class MyCouponList(BaseModel):
+    items: list[MyCoupon]
