@@ -239,21 +239,17 @@ def claim(user_id: str, template_id: str) -> MyCoupon:
             "ConditionExpression": "attribute_exists(PK) AND (attribute_not_exists(paid_orders) OR paid_orders = :zero)",
             "ExpressionAttributeValues": {":zero": {"N": "0"}},
         }})
-    try:
-        db.client().transact_write_items(TransactItems=actions)
-    except Exception as exc:
-        reasons = db.cancellation_reasons(exc)
-        if not reasons:
-            raise
+    reasons = db.transact_reasons(actions)
+    if reasons is not None:
         if reasons[0] == "ConditionalCheckFailed":
             metrics.add_metric(name="CouponSoldOut", unit=MetricUnit.Count, value=1)
-            raise Conflict("This coupon has all been claimed.", code="coupon_sold_out") from None
+            raise Conflict("This coupon has all been claimed.", code="coupon_sold_out")
         if reasons[1] == "ConditionalCheckFailed":
             raise Conflict(f"You can hold at most {template['per_user_limit']} of this coupon.",
-                           code="coupon_limit_reached") from None
+                           code="coupon_limit_reached")
         if len(reasons) > 3 and reasons[3] == "ConditionalCheckFailed":
-            raise Forbidden("This coupon is for new customers only.", code="coupon_new_users_only") from None
-        raise
+            raise Forbidden("This coupon is for new customers only.", code="coupon_new_users_only")
+        raise Conflict("The coupon could not be claimed; try again.", code="coupon_claim_failed")
     metrics.add_metric(name="CouponClaimed", unit=MetricUnit.Count, value=1)
     return coupon_view(item, now)
 

@@ -132,6 +132,19 @@ def cancellation_reasons(exc: BaseException) -> list[str]:
     return []
 
 
+def transact_reasons(actions: list[dict[str, Any]]) -> list[str] | None:
+    """TransactWriteItems: None when it was written; when it was cancelled, each action's reason code
+    in order ('None' for actions that were fine), for callers that say which condition failed."""
+    try:
+        client().transact_write_items(TransactItems=actions)
+    except Exception as exc:
+        reasons = cancellation_reasons(exc)
+        if not reasons:
+            raise
+        return reasons
+    return None
+
+
 def transact(actions: list[dict[str, Any]]) -> bool:
     """TransactWriteItems: True when it was written, False when a condition stopped it (then
     nothing was written). Other failures raise."""

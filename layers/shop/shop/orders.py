@@ -285,12 +285,8 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
             "ExpressionAttributeValues": {":locked": {"S": "locked"}, ":available": {"S": "available"},
                                           ":order": {"S": order_id}, ":now": {"N": str(now)}},
         }})
-    try:
-        db.client().transact_write_items(TransactItems=actions)
-    except Exception as exc:
-        reasons = db.cancellation_reasons(exc)
-        if not reasons:
-            raise
+    reasons = db.transact_reasons(actions)
+    if reasons is not None:
         if reasons[0] == "ConditionalCheckFailed":
             existing = load(order_id)
             if existing is not None:
@@ -300,14 +296,12 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
                 if i >= lines_end and r == "ConditionalCheckFailed"]
         if lost:
             raise Conflict("A coupon is no longer available (another order holds it, or it expired); nothing was "
-                           "reserved.", code="coupon_unavailable", details={"coupon_ids": lost}) from None
+                           "reserved.", code="coupon_unavailable", details={"coupon_ids": lost})
         failed = [request.items[i - 1].sku_id for i, r in enumerate(reasons)
                   if 0 < i < lines_end and r == "ConditionalCheckFailed"]
-        if failed:
-            metrics.add_metric(name="OrderStockConflict", unit=MetricUnit.Count, value=1)
-            raise Conflict(f"{failed[0]} is out of stock or changed; nothing was reserved.", code="out_of_stock",
-                           details={"sku_ids": failed}) from None
-        raise
+        metrics.add_metric(name="OrderStockConflict", unit=MetricUnit.Count, value=1)
+        raise Conflict(f"{(failed or ['An item'])[0]} is out of stock or changed; nothing was reserved.",
+                       code="out_of_stock", details={"sku_ids": failed})
     metrics.add_metric(name="OrderCreated", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="OrderValue", unit=MetricUnit.Count, value=quote.payable)
     logger.info("order created", extra={"order_id": order_id, "payable": quote.payable, "lines": len(lines)})
