@@ -25,6 +25,10 @@ BENCH_SKU = "p-bench.1"
 
 
 def start_backends() -> LocalStack:
+    # Seeding imports the shop package, whose Logger and Metrics read these once, at import.
+    globals_env = Template().globals.get("Environment", {}).get("Variables", {})
+    for name in ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"):
+        os.environ[name] = str(globals_env[name])
     stack = LocalStack(access_log=None, secrets_manager=True, refund_delay=-1).start_backends()
     if str(LAYER_PATH) not in sys.path:
         sys.path.insert(0, str(LAYER_PATH))
@@ -139,6 +143,43 @@ class World:
             self._light = session_signer.issue(user_id)[0]
         return self._light
 
+    def new_buyer(self) -> tuple[str, str]:
+        """A user who signed up just now: (user id, token)."""
+        from shop import session_signer, users
+        from shop.wechat.miniprogram import WxSession
+
+        user_id, _ = users.find_or_create_user(WxSession(openid=f"o-bench-{uuid.uuid4().hex}", session_key="bench"))
+        return user_id, session_signer.issue(user_id)[0]
+
+    def bench_coupon(self) -> str:
+        """A coupon template with room for every claim of a run."""
+        if not hasattr(self, "_coupon"):
+            from shop import coupons
+            from shop.models.coupons import CouponTemplateInput
+
+            self._coupon = coupons.create_template(CouponTemplateInput.model_validate({
+                "name": "基准券", "kind": "amount", "amount": 500, "threshold": 5000, "valid_days": 7,
+                "total": 10_000_000, "per_user_limit": 1})).id
+        return self._coupon
+
+    def invite_code(self) -> str:
+        from shop import invites
+
+        return invites.ensure_code(self.user_id)
+
+    def new_user_record(self) -> dict[str, Any]:
+        """The stream record of a user's first login (GrowthEvents grants the gift pack)."""
+        from shop import db
+
+        user_id, _ = self.new_buyer()
+        item = db.client().get_item(TableName=db.table(), Key={"PK": {"S": f"USER#{user_id}"}, "SK": {"S": "PROFILE"}})["Item"]
+        return {"Records": [{
+            "eventID": uuid.uuid4().hex, "eventName": "INSERT", "eventVersion": "1.1", "eventSource": "aws:dynamodb",
+            "awsRegion": "us-east-1", "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/shop/stream/x",
+            "dynamodb": {"Keys": {"PK": item["PK"], "SK": item["SK"]}, "NewImage": item, "SequenceNumber": "100",
+                         "SizeBytes": 300, "StreamViewType": "NEW_AND_OLD_IMAGES", "ApproximateCreationDateTime": 1795600000},
+        }]}
+
     def notification_for(self, order: dict[str, Any]) -> tuple[dict[str, str], bytes]:
         """WeChat Pay's TRANSACTION.SUCCESS for ``order``, signed and encrypted by the simulator."""
         pay = self.stack.wechat.pay  # type: ignore[union-attr]
@@ -217,7 +258,28 @@ SAMPLES: dict[str, Sample] = {
     "RejectRefundFunction": Sample("POST /admin/refunds/{id}/reject", lambda w: w.http(
         "POST", f"/admin/refunds/{w.refund_request()}/reject", {"note": "no"}, auth="merchant")),
     "OrderTimersFunction": Sample("scheduled event (one order due)", lambda w: _due(w)),
+    "ListCouponsFunction": Sample("GET /coupons (logged in)", lambda w: w.http("GET", "/coupons")),
+    "ClaimCouponFunction": Sample("POST /coupons/{id}/claim", lambda w: w.http(
+        "POST", f"/coupons/{w.bench_coupon()}/claim", auth=w.new_buyer()[1]), 201),
+    "MyCouponsFunction": Sample("GET /me/coupons", lambda w: w.http("GET", "/me/coupons")),
+    "CreateCouponTemplateFunction": Sample("POST /admin/coupons", lambda w: w.http("POST", "/admin/coupons", {
+        "name": "满200减30", "kind": "amount", "amount": 3000, "threshold": 20000, "valid_days": 30, "total": 100},
+        auth="merchant"), 201),
+    "ListCouponTemplatesFunction": Sample("GET /admin/coupons", lambda w: w.http("GET", "/admin/coupons", auth="merchant")),
+    "MyShareFunction": Sample("GET /me/share", lambda w: w.http("GET", "/me/share")),
+    "ShareQrcodeFunction": Sample("GET /me/share/qrcode", lambda w: w.http("GET", "/me/share/qrcode")),
+    "AcceptShareFunction": Sample("POST /share/accept (a new user)", lambda w: w.http(
+        "POST", "/share/accept", {"inviter": w.invite_code()}, auth=w.new_buyer()[1])),
+    "GetGrowthConfigFunction": Sample("GET /admin/growth", lambda w: w.http("GET", "/admin/growth", auth="merchant")),
+    "PutGrowthConfigFunction": Sample("PUT /admin/growth", lambda w: w.http("PUT", "/admin/growth", _growth(), auth="merchant")),
+    "GrowthEventsFunction": Sample("stream: a new user (gift pack)", lambda w: w.new_user_record()),
 }
+
+
+def _growth() -> dict[str, Any]:
+    from infra.seed.demo_shop import GROWTH
+
+    return GROWTH
 
 
 def _shipped(w: World) -> str:

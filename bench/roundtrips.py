@@ -21,6 +21,7 @@ from infra.local.worker import LambdaContext
 TARGETS = {
     "LoginFunction": 2, "ListCategoriesFunction": 1, "ListProductsFunction": 1, "GetProductFunction": 1,
     "PreviewOrderFunction": 2, "CreateOrderFunction": 3, "PayNotifyFunction": 3,
+    "ClaimCouponFunction": 2, "ListCouponsFunction": 2, "MyShareFunction": 2,
 }
 # More requests worth a row of their own: (function, sample)
 EXTRA: list[tuple[str, Sample]] = [

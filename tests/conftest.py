@@ -88,9 +88,9 @@ def _moto_tables(mp: pytest.MonkeyPatch, template: Template) -> Iterator[dict[st
 
     from shop import aws, config
 
-    from infra.local.motoserver import copy_tables_once_per_transaction
+    from infra.local.motoserver import roll_back_touched_items
 
-    copy_tables_once_per_transaction()
+    roll_back_touched_items()
     names = local_table_names(template, prefix="test")
     with mock_aws():
         create_tables(boto3.client("dynamodb"), template, names)

@@ -146,3 +146,48 @@ def deliver_notifications(api: Api, sink: NotifySink, count: int, start: int = 0
     received = sink.wait_for(start + count)
     assert len(received) >= start + count, f"expected {start + count} notifications, got {len(received)}"
     return [api.request("POST", "/pay/notify", body=body, headers=headers) for headers, body in received[start:start + count]]
+
+
+class TableStream:
+    """The shop table's stream in the tests' in-process moto, handed to a stream function the way its
+    event source mapping in template.yaml would: only the records its FilterCriteria accept."""
+
+    def __init__(self, function: str = "GrowthEventsFunction", template: Template | None = None) -> None:
+        import os
+
+        import boto3
+
+        from infra.local.streams import RecordFilter, StreamReader
+
+        spec = next(f for f in (template or Template()).functions() if f.logical_id == function)
+        (source,) = spec.streams
+        self.function = function
+        self.accept = RecordFilter(source.filters)
+        # botocore would address the stream by account (<account>.streams-ddb...), which in-process moto
+        # does not intercept; the regional endpoint is the same API
+        region = os.environ["AWS_DEFAULT_REGION"]
+        streams = boto3.client("dynamodbstreams", endpoint_url=f"https://streams.dynamodb.{region}.amazonaws.com")
+        self.reader = StreamReader(boto3.client("dynamodb"), streams, os.environ["SHOP_TABLE_NAME"], "LATEST")
+        self.handler = load_function(function, template).lambda_handler
+
+    def read(self) -> list[dict[str, Any]]:
+        """The records written since the last read that the function would be given."""
+        records: list[dict[str, Any]] = []
+        while batch := self.reader.read():
+            records += [r for r in batch if self.accept(r)]
+        return records
+
+    def deliver(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        return self.handler({"Records": records}, context(self.function))
+
+    def drain(self, rounds: int = 10) -> int:
+        """Deliver until nothing new arrives (handling a record may write more); records delivered."""
+        delivered = 0
+        for _ in range(rounds):
+            records = self.read()
+            if not records:
+                return delivered
+            result = self.deliver(records)
+            assert result == {"batchItemFailures": []}, result
+            delivered += len(records)
+        raise AssertionError("the stream did not settle")

@@ -289,6 +289,8 @@ class Gateway:
         self.router = Router([r for f in functions for r in f.routes])
         self.schedules = {f.logical_id: [_rate_seconds(e) for e in f.schedules] for f in functions if f.schedules}
         self.run_schedules = run_schedules
+        # more local control paths ("POST /_local/streams/drain" -> handler(body) -> (status, json))
+        self.controls: dict[str, Callable[[bytes], tuple[int, Any]]] = {}
         self._stopping = threading.Event()
         gateway = self
 
@@ -371,9 +373,15 @@ class Gateway:
         self._reply(req, status, [("Content-Type", "application/json")], json.dumps({"message": message}).encode())
 
     def _control(self, req: BaseHTTPRequestHandler, path: str, body: bytes) -> None:
+        extra = self.controls.get(f"{req.command} {path}")
+        if extra is not None:
+            status, payload = extra(body)
+            self._reply(req, status, [("Content-Type", "application/json")], json.dumps(payload).encode())
+            return
         m = re.fullmatch(r"/_local/schedules/([A-Za-z0-9]+)", path)
         if req.command != "POST" or not m or m.group(1) not in self.schedules:
-            self._message(req, 404, f"local control paths: POST /_local/schedules/<{'|'.join(self.schedules)}>")
+            paths = [f"POST /_local/schedules/<{'|'.join(self.schedules)}>", *self.controls]
+            self._message(req, 404, f"local control paths: {', '.join(paths)}")
             return
         at = None
         if body:

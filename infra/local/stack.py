@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
 from infra.local import credentials
-from infra.local.gateway import LAYER_PATH, Gateway
+from infra.local.gateway import LAYER_PATH, FunctionFailed, Gateway
 from infra.local.motoserver import MotoServer
+from infra.local.streams import FunctionFailure, Streams
 from infra.local.template import FunctionSpec, Template, create_tables, local_table_names
 from infra.local.wechat_sim import WeChatSimulator
 from infra.local.wechatpay_sim import WeChatPaySimulator
@@ -51,6 +53,7 @@ class LocalStack:
         self.moto: MotoServer | None = None
         self.wechat: WeChatSimulator | None = None
         self.gateway: Gateway | None = None
+        self.streams: Streams | None = None
 
     # ------------------------------------------------------------ configuration
     def refs(self) -> dict[str, Any]:
@@ -110,17 +113,41 @@ class LocalStack:
             self.template.functions(), self.function_environment, host=self.host, port=self.port,
             max_concurrency=self.max_concurrency, log=self.function_log, access_log=self.access_log,
         ).start()
+        self.streams = Streams.for_functions(
+            self.template.functions(), table_names=self.table_names, dynamodb=self.aws_client("dynamodb"),
+            streams=self.aws_client("dynamodbstreams"), invoke=self._invoke_for_stream,
+        ).start()
+        self.gateway.controls["POST /_local/streams/drain"] = self._drain_control
+        self.gateway.controls["GET /_local/streams"] = lambda _body: (200, self.streams.status() if self.streams else [])
         return self
+
+    def aws_client(self, service: str) -> Any:
+        import boto3
+
+        assert self.moto
+        return boto3.client(service, endpoint_url=self.moto.url, region_name=REGION,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def _invoke_for_stream(self, function: str, event: dict[str, Any]) -> Any:
+        assert self.gateway
+        try:
+            return self.gateway.pools[function].invoke(event, str(uuid.uuid4()))
+        except FunctionFailed as exc:
+            raise FunctionFailure(str(exc)) from exc
+
+    def drain_streams(self, timeout: float = 30.0) -> bool:
+        """Wait until the stream consumers have handled every change made so far."""
+        return self.streams.drain(timeout) if self.streams else True
+
+    def _drain_control(self, body: bytes) -> tuple[int, Any]:
+        drained = self.drain_streams()
+        return (200 if drained else 504), {"drained": drained, "streams": self.streams.status() if self.streams else []}
 
     def start_backends(self) -> LocalStack:
         """Everything but the gateway: moto with the template's tables (seeded), the simulator."""
-        import boto3
-
         self.creds = credentials.ensure(self.credentials_dir)
         self.moto = MotoServer(port=self.moto_port).start()
-        client = boto3.client("dynamodb", endpoint_url=self.moto.url, region_name=REGION,
-                              aws_access_key_id="testing", aws_secret_access_key="testing")
-        create_tables(client, self.template, self.table_names)
+        create_tables(self.aws_client("dynamodb"), self.template, self.table_names)
         if self.secrets_manager:
             self.secret_arn = self._create_secret()
         if self.seed_data:
@@ -144,14 +171,9 @@ class LocalStack:
         )
 
     def _create_secret(self) -> str:
-        import boto3
-
-        assert self.moto
         values = credentials.function_environment(self.creds, self.credentials_dir)
         secret = {k: values[k.upper()] for k in credentials.SECRET_KEYS}
-        sm = boto3.client("secretsmanager", endpoint_url=self.moto.url, region_name=REGION,
-                          aws_access_key_id="testing", aws_secret_access_key="testing")
-        return sm.create_secret(Name=f"{STACK_NAME}/credentials", SecretString=json.dumps(secret))["ARN"]
+        return self.aws_client("secretsmanager").create_secret(Name=f"{STACK_NAME}/credentials", SecretString=json.dumps(secret))["ARN"]
 
     def seed(self) -> tuple[int, int]:
         """Seed the demo shop through the domain code, in this process, against moto."""
@@ -172,6 +194,6 @@ class LocalStack:
         return self.gateway.url
 
     def stop(self) -> None:
-        for part in (self.gateway, self.wechat, self.moto):
+        for part in (self.streams, self.gateway, self.wechat, self.moto):
             if part is not None:
                 part.stop()

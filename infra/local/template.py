@@ -54,6 +54,19 @@ class Route:
         return "$default" if self.path == "$default" else f"{self.method} {self.path}"
 
 
+@dataclass(frozen=True)
+class StreamSource:
+    """A DynamoDB stream event source of a function (SAM ``Type: DynamoDB``)."""
+
+    table: str  # logical id of the table whose stream it reads
+    batch_size: int = 100
+    batching_window: float = 0.0
+    starting_position: str = "LATEST"
+    max_retries: int = -1  # -1: until the record expires, as in AWS
+    report_item_failures: bool = False
+    filters: tuple[str, ...] = ()  # FilterCriteria patterns, JSON text
+
+
 @dataclass
 class FunctionSpec:
     logical_id: str
@@ -64,6 +77,7 @@ class FunctionSpec:
     environment: dict[str, Any]
     routes: list[Route] = field(default_factory=list)
     schedules: list[str] = field(default_factory=list)  # "rate(1 minute)", from Schedule events
+    streams: list[StreamSource] = field(default_factory=list)  # from DynamoDB events
 
     @property
     def module(self) -> str:
@@ -91,6 +105,21 @@ def load_module(spec: FunctionSpec, prefix: str = "fn") -> Any:
     finally:
         sys.path.remove(str(spec.code_uri))
     return module
+
+
+def _stream_source(props: dict[str, Any]) -> StreamSource:
+    stream = props["Stream"]
+    if not (isinstance(stream, dict) and "Fn::GetAtt" in stream and stream["Fn::GetAtt"][1] == "StreamArn"):
+        raise ValueError("the local stack reads streams given as !GetAtt <Table>.StreamArn")
+    return StreamSource(
+        table=stream["Fn::GetAtt"][0],
+        batch_size=int(props.get("BatchSize", 100)),
+        batching_window=float(props.get("MaximumBatchingWindowInSeconds", 0)),
+        starting_position=str(props.get("StartingPosition", "LATEST")),
+        max_retries=int(props.get("MaximumRetryAttempts", -1)),
+        report_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
+        filters=tuple(str(f["Pattern"]) for f in (props.get("FilterCriteria") or {}).get("Filters", [])),
+    )
 
 
 class Template:
@@ -127,6 +156,9 @@ class Template:
             for event in (res["Properties"].get("Events") or {}).values():
                 if event.get("Type") == "Schedule":
                     spec.schedules.append(str(event["Properties"]["Schedule"]))
+                    continue
+                if event.get("Type") == "DynamoDB":
+                    spec.streams.append(_stream_source(event["Properties"]))
                     continue
                 if event.get("Type") != "HttpApi":
                     continue

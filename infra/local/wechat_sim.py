@@ -12,6 +12,11 @@ Mini-program login (GET /sns/jscode2session)
 Access token (POST /cgi-bin/stable_token)
   The same token while it is valid; force_refresh issues a new one.
 
+Mini-program code (POST /wxa/getwxacodeunlimit?access_token=...)
+  Checks the token, the scene (1-32 characters of WeChat's allowed set), the page and the width as
+  WeChat does and draws a PNG locally: a pattern derived from scene and page (not scannable), with
+  the scene, page and env_version in tEXt chunks so tests can read back what was asked for.
+
 Inspection (GET /_sim/openid?code=...)
   Which openid a code maps to.
 
@@ -25,7 +30,9 @@ from collections import deque
 import hmac
 import json
 import secrets
+import struct
 import threading
+import zlib
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -42,6 +49,7 @@ RESERVED_CODES = {
     "blocked": (40226, "invalid ip, not in whitelist or high risk user"),
 }
 PAY_PREFIXES = ("/v3/", "/_sim/pay", "/_sim/notify/", "/_sim/refunds/", "/_sim/transactions/", "/_sim/notifications")
+SCENE_CHARS = set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!#$&'()*+,/:;=?@-._~")
 SLOW_CODE = "slow"
 SLOW_SECONDS = 10
 TOKEN_TTL = 7200
@@ -128,6 +136,26 @@ class WeChatSimulator:
             token, expires = self._token
         return {"access_token": token, "expires_in": int(expires - now)}
 
+    def _wxacode(self, query: dict[str, str], body: dict[str, Any]) -> tuple[int, bytes, str]:
+        def error(errcode: int, errmsg: str) -> tuple[int, bytes, str]:
+            return 200, json.dumps({"errcode": errcode, "errmsg": errmsg}).encode(), "application/json; charset=utf-8"
+
+        with self._lock:
+            valid = self._token is not None and self._token[0] == query.get("access_token") and self._token[1] > time.time()
+        if not valid:
+            return error(40001, "invalid credential, access_token is invalid or not latest")
+        scene = body.get("scene")
+        if not isinstance(scene, str) or not 0 < len(scene) <= 32 or not set(scene) <= SCENE_CHARS:
+            return error(40169, "invalid length for scene, or the data is not json string")
+        page = body.get("page", "")
+        if not isinstance(page, str) or page.startswith("/"):
+            return error(41030, "invalid page rid")
+        width = body.get("width", 430)
+        if not isinstance(width, int) or not 280 <= width <= 1280:
+            width = min(max(int(width) if isinstance(width, int) else 430, 280), 1280)
+        env = str(body.get("env_version", "release"))
+        return 200, draw_code(f"{scene}|{page}", width, {"scene": scene, "page": page, "env_version": env}), "image/png"
+
     def _dispatch(self, req: BaseHTTPRequestHandler, method: str) -> None:
         url = urlsplit(req.path)
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
@@ -148,6 +176,14 @@ class WeChatSimulator:
             except ValueError:
                 body = {}
             payload = self._stable_token(body if isinstance(body, dict) else {})
+        elif method == "POST" and url.path == "/wxa/getwxacodeunlimit":
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                body = {}
+            status, data, media_type = self._wxacode(query, body if isinstance(body, dict) else {})
+            self._send(req, status, data, {"Content-Type": media_type})
+            return
         elif method == "GET" and url.path == "/_sim/openid":
             payload = {"code": query.get("code", ""), "openid": self.openid_for(query.get("code", ""))}
         else:
@@ -163,3 +199,28 @@ class WeChatSimulator:
         req.send_header("Content-Length", str(len(data)))
         req.end_headers()
         req.wfile.write(data)
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def draw_code(seed: str, width: int, text: dict[str, str]) -> bytes:
+    """A grey-scale PNG, ``width`` pixels square: a 21x21 grid of dark and light cells from the
+    seed's hash inside a quiet border, plus ``text`` as tEXt chunks."""
+    cells = 21
+    bits = int.from_bytes(hashlib.sha512(seed.encode("utf-8")).digest(), "big")
+    cell = max(width // (cells + 2), 1)
+    dark, light = b"\x00" * cell, b"\xff" * cell
+    rows = []
+    for cy in range(-1, cells + 1):
+        pixels = b"".join(dark if 0 <= cx < cells and 0 <= cy < cells and (bits >> ((cy * cells + cx) % 512)) & 1
+                          else light for cx in range(-1, cells + 1))
+        pixels = (pixels + b"\xff" * width)[:width]
+        rows += [b"\x00" + pixels] * cell  # filter type 0, then the row
+    rows += [b"\x00" + b"\xff" * width] * (width - len(rows))
+    header = struct.pack(">IIBBBBB", width, width, 8, 0, 0, 0, 0)
+    chunks = [_png_chunk(b"IHDR", header)]
+    chunks += [_png_chunk(b"tEXt", k.encode("latin-1") + b"\x00" + v.encode("latin-1", "replace")) for k, v in text.items()]
+    chunks += [_png_chunk(b"IDAT", zlib.compress(b"".join(rows), 6)), _png_chunk(b"IEND", b"")]
+    return b"\x89PNG\r\n\x1a\n" + b"".join(chunks)

@@ -160,6 +160,16 @@ COUPONS: list[dict[str, Any]] = [
      "total": 1000000, "per_user_limit": 1, "claimable": False},
 ]
 
+# New users get the gift pack once; a friend counts when their first order is paid.
+GROWTH: dict[str, Any] = {
+    "gift_pack": ["gift-10", "gift-100-15"],
+    "qualify_on": "first_paid_order",
+    "tiers": [
+        {"id": "t3", "friends": 3, "template_id": "reward-3", "title": "邀请3位好友 得8折券"},
+        {"id": "t10", "friends": 10, "template_id": "reward-10", "title": "邀请10位好友 得无门槛50元"},
+    ],
+}
+
 
 def seed() -> tuple[int, int]:
     """Write the demo shop into the table named by SHOP_TABLE_NAME (an empty one: products are
@@ -179,4 +189,8 @@ def seed() -> tuple[int, int]:
 
     for template in COUPONS:
         coupons.create_template(CouponTemplateInput.model_validate(template))
+    from shop import growth
+    from shop.models.growth import GrowthConfig
+
+    growth.save_config(GrowthConfig.model_validate(GROWTH))
     return len(CATEGORIES), len(PRODUCTS)

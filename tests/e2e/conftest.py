@@ -24,7 +24,11 @@ from infra.local.template import ROOT
 class HttpReply:
     status: int
     headers: dict[str, str]
-    text: str
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
 
     @property
     def json(self) -> Any:
@@ -56,9 +60,9 @@ class Stack:
         req = urllib.request.Request(self.url + path, data=data, method=method, headers=hdrs)
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
-                return HttpReply(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read().decode())
+                return HttpReply(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read())
         except urllib.error.HTTPError as err:
-            return HttpReply(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read().decode())
+            return HttpReply(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read())
 
     def sim(self, path: str, body: Any = None) -> HttpReply:
         """Call the WeChat (Pay) simulator's own endpoints, e.g. /_sim/pay/<order id>."""
@@ -66,9 +70,9 @@ class Stack:
                                      headers={"Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
-                return HttpReply(resp.status, dict(resp.headers), resp.read().decode())
+                return HttpReply(resp.status, dict(resp.headers), resp.read())
         except urllib.error.HTTPError as err:
-            return HttpReply(err.code, dict(err.headers), err.read().decode())
+            return HttpReply(err.code, dict(err.headers), err.read())
 
     @contextmanager
     def domain(self) -> Iterator[None]:
@@ -87,6 +91,11 @@ class Stack:
                 yield
             finally:
                 aws.reset()
+
+    def drain(self) -> None:
+        """Wait until the stream consumers (GrowthEvents) have handled every change made so far."""
+        reply = self.request("POST", "/_local/streams/drain")
+        assert reply.status == 200, reply.text
 
     def get(self, path: str, **kw: Any) -> HttpReply:
         return self.request("GET", path, **kw)

@@ -60,3 +60,73 @@ def test_one_coupon_in_five_concurrent_orders(stack: Stack) -> None:
     wait_for(lambda: stack.get(f"/orders/{winner['id']}", token=token).json["status"] == "PAID")
     used = [c for c in stack.get("/me/coupons?status=used", token=token).json["items"] if c["id"] == coupon_id]
     assert len(used) == 1 and used[0]["order_id"] == winner["id"]
+
+
+# ---------------------------------------------------------------- gift pack and share rewards
+
+def sign_up(stack: Stack, code: str, inviter: str | None = None) -> str:
+    reply = stack.post("/auth/login", {"code": code, **({"inviter": inviter} if inviter else {})})
+    assert reply.status == 200, reply.text
+    return reply.json["token"]
+
+
+def templates_held(stack: Stack, token: str) -> list[str]:
+    return sorted(c["template_id"] for c in stack.get("/me/coupons", token=token).json["items"])
+
+
+def buy_and_pay(stack: Stack, token: str, copies: int) -> str:
+    placed = order(stack, token, {"items": [{"sku_id": "p-nuts.02", "quantity": 1}], **PICKUP})
+    assert placed.status == 201, placed.text
+    order_id = placed.json["order"]["id"]
+    assert stack.post(f"/orders/{order_id}/pay", token=token).status == 200
+    assert stack.sim(f"/_sim/pay/{order_id}", {"copies": copies}).status == 200  # notifications sent at once
+    wait_for(lambda: stack.get(f"/orders/{order_id}", token=token).json["status"] == "PAID", timeout=20)
+    return order_id
+
+
+def test_a_first_login_racing_itself_gets_one_gift_pack(stack: Stack) -> None:
+    code = "racer-" + uuid.uuid4().hex[:6]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(lambda _: stack.post("/auth/login", {"code": code}), range(8)))
+    assert {r.status for r in replies} == {200}
+    assert len({r.json["user_id"] for r in replies}) == 1
+    assert [r.json["is_new_user"] for r in replies].count(True) == 1
+    stack.drain()
+    assert templates_held(stack, replies[0].json["token"]) == ["gift-10", "gift-100-15"]
+
+
+def test_the_share_journey_rewards_the_third_paying_friend_once(stack: Stack) -> None:
+    """Three friends arrive through a share, all pay at once, each notification sent four times
+    at once: the sharer gets the 3-friend reward exactly once."""
+    run = uuid.uuid4().hex[:6]
+    alice = sign_up(stack, f"sharer-{run}")
+    mine = stack.get("/me/share", token=alice).json
+    code = mine["invite_code"]
+    assert mine["share_path"] == f"pages/index/index?inviter={code}" and mine["invited"] == 0
+    image = stack.get("/me/share/qrcode", token=alice)
+    assert image.status == 200 and image.headers["content-type"] == "image/png"
+    assert image.body.startswith(b"\x89PNG") and f"inviter={code}".encode() in image.body
+
+    friends = [sign_up(stack, f"friend-{run}-{i}", inviter=code) for i in range(3)]
+    outsider = sign_up(stack, f"outsider-{run}")  # signed up on their own
+    stack.drain()
+    assert all(templates_held(stack, f) == ["gift-10", "gift-100-15"] for f in friends)
+    assert stack.post("/share/accept", {"inviter": code}, token=friends[0]).json["reason"] == "already_bound"
+    assert stack.get("/me/share", token=alice).json["invited"] == 3
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(lambda f: buy_and_pay(stack, f, copies=4), friends))
+    buy_and_pay(stack, outsider, copies=1)
+    stack.drain()
+    mine = stack.get("/me/share", token=alice).json
+    assert (mine["invited"], mine["qualified"]) == (3, 3)
+    assert [r["tier_id"] for r in mine["rewards"]] == ["t3"]
+    assert [(t["id"], t["granted"], t["remaining"]) for t in mine["tiers"]] == [("t3", True, 0), ("t10", False, 7)]
+    assert templates_held(stack, alice) == ["gift-10", "gift-100-15", "reward-3"]
+    reward = next(c for c in stack.get("/me/coupons", token=alice).json["items"] if c["template_id"] == "reward-3")
+    assert reward["id"] == mine["rewards"][0]["coupon_id"] and reward["status"] == "available"
+    # ...and it works at checkout: 8折, at most 50 yuan off
+    body = {"items": [{"sku_id": "p-nuts.02", "quantity": 1}], **PICKUP, "coupon_ids": [reward["id"]]}
+    quote = stack.post("/orders/preview", body, token=alice)
+    assert quote.status == 200 and quote.json["applied_coupon_ids"] == [reward["id"]]
+    assert quote.json["discount"] == min(quote.json["goods_total"] * 20 // 100, 5000)

@@ -41,7 +41,7 @@ def test_every_function_has_its_own_log_group_and_a_trigger(template: Template) 
         group = props["LoggingConfig"]["LogGroup"]["Ref"]
         assert template.resources[group]["Type"] == "AWS::Logs::LogGroup"
         assert "RetentionInDays" in template.resources[group]["Properties"]
-        assert fn.routes or fn.schedules, f"{fn.logical_id} has no HttpApi route and no schedule"
+        assert fn.routes or fn.schedules or fn.streams, f"{fn.logical_id} has no route, schedule or stream"
         assert (fn.code_uri / f"{fn.module}.py").exists()
 
 
@@ -104,9 +104,26 @@ def test_only_functions_that_use_a_credential_may_read_the_secret(template: Temp
         assert reads == configured, fn.logical_id
         if reads:
             readers.add(fn.logical_id)
+            requirements = fn.code_uri / "requirements.txt"
+            if fn.logical_id == "ShareQrcodeFunction":  # the AppSecret only (access token): no signing
+                assert not requirements.exists()
+                continue
             # a function that holds WeChat Pay or session keys ships the crypto package itself
-            assert (fn.code_uri / "requirements.txt").read_text().startswith("cryptography=="), fn.logical_id
+            assert requirements.read_text().startswith("cryptography=="), fn.logical_id
     assert "ListProductsFunction" not in readers and "GetOrderFunction" not in readers
+
+
+def test_growth_reads_the_table_stream_and_keeps_what_fails(template: Template) -> None:
+    table = template.resources["ShopTable"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}  # OldImage: PENDING -> PAID
+    props = template.resources["GrowthEventsFunction"]["Properties"]
+    source = props["Events"]["ShopChanges"]["Properties"]
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert source["MaximumRetryAttempts"] >= 1 and len(source["FilterCriteria"]["Filters"]) == 2
+    failures = source["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+    assert template.resources[failures]["Type"] == "AWS::SQS::Queue"
+    policies = {next(iter(p)): next(iter(p.values())) for p in props["Policies"]}
+    assert policies["SQSSendMessagePolicy"]["QueueName"]["Fn::GetAtt"][0] == failures
 
 
 def test_the_shared_layer_stays_light(template: Template) -> None:

@@ -285,7 +285,8 @@ def coupon_view(item: dict[str, Any], now: int | None = None) -> MyCoupon:
     return MyCoupon(
         id=item["coupon_id"], template_id=item["template_id"], **{k: item[k] for k in RULE_FIELDS if item.get(k) is not None},
         description=describe(item), valid_from=_time(item["valid_from"]), valid_until=_time(item["valid_until"]),
-        status=status_of(item, now), order_id=item.get("order_id"), claimed_at=item["claimed_at"],
+        status=status_of(item, now), order_id=item.get("order_id"), source=item.get("source", "claim"),
+        claimed_at=item["claimed_at"],
         used_at=item.get("used_at"),
     )
 

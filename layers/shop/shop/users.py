@@ -7,15 +7,20 @@ Items in the shop table:
                                      but no response model carries it
 
 A first login writes both items in one transaction, each conditional on not existing, so concurrent
-first logins with the same openid create exactly one user. A returning user costs one conditional
-UpdateItem; a new one an UpdateItem that fails plus the transaction.
+first logins with the same openid create exactly one user; the same transaction gives the user an
+invite code (shop.invites). A returning user costs one conditional UpdateItem; a new one an
+UpdateItem that fails plus the transaction.
+
+A first login that arrives with an invite code (``inviter``) records it on the new profile as
+``invited_by_code``; the gift pack and the binding to the inviter follow from the profile's insert
+in the table's stream (GrowthEvents), outside the login.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from shop import db, session_signer
+from shop import db, invites, session_signer
 from shop.clock import iso, now_epoch
 from shop.errors import Unauthorized
 from shop.ids import new_id
@@ -56,8 +61,9 @@ def _touch_identity(wx: WxSession, now: str) -> str | None:
     return resp["Attributes"]["user_id"]["S"]
 
 
-def _create_user(wx: WxSession, now: str) -> str | None:
-    """Create identity and profile together; None when a concurrent login created them first."""
+def _create_user(wx: WxSession, now: str, inviter: str | None) -> str | None:
+    """Create identity, profile and invite code together; None when a concurrent login created the
+    identity first."""
     user_id = new_id("u")
     identity = {
         "PK": f"OPENID#{wx.openid}",
@@ -77,28 +83,30 @@ def _create_user(wx: WxSession, now: str) -> str | None:
         "openid": wx.openid,
         "nickname": DEFAULT_NICKNAME,
         "created_at": now,
+        # an unknown or malformed code is dropped here, so it can never block a login
+        "invited_by_code": inviter if invites.is_code(inviter) else None,
     }
     condition = "attribute_not_exists(PK)"
-    try:
-        db.client().transact_write_items(
-            TransactItems=[
-                {"Put": {"TableName": db.table(), "Item": db.to_item(identity), "ConditionExpression": condition}},
-                {"Put": {"TableName": db.table(), "Item": db.to_item(profile), "ConditionExpression": condition}},
-            ]
-        )
-    except Exception as exc:
-        if "ConditionalCheckFailed" in db.cancellation_reasons(exc):
+    for _ in range(3):
+        reasons = db.transact_reasons([
+            {"Put": {"TableName": db.table(), "Item": db.to_item(identity), "ConditionExpression": condition}},
+            {"Put": {"TableName": db.table(), "Item": db.to_item(profile), "ConditionExpression": condition}},
+            *invites.code_actions(user_id, invites.new_code(), now),
+        ])
+        if reasons is None:
+            return user_id
+        if reasons[0] == "ConditionalCheckFailed":
             return None
-        raise
-    return user_id
+        # the random invite code was taken (1 in 2^40 per existing code): draw another
+    raise RuntimeError("could not create the user")  # pragma: no cover
 
 
-def find_or_create_user(wx: WxSession) -> tuple[str, bool]:
+def find_or_create_user(wx: WxSession, inviter: str | None = None) -> tuple[str, bool]:
     now = iso(datetime.now(UTC))
     user_id = _touch_identity(wx, now)
     if user_id:
         return user_id, False
-    user_id = _create_user(wx, now)
+    user_id = _create_user(wx, now, inviter)
     if user_id:
         return user_id, True
     # Lost a race with a concurrent first login of the same openid: that one created the user.
@@ -108,11 +116,11 @@ def find_or_create_user(wx: WxSession) -> tuple[str, bool]:
     return user_id, False
 
 
-def login(js_code: str) -> LoginResponse:
+def login(js_code: str, inviter: str | None = None) -> LoginResponse:
     # A deployment without a usable key pair fails here, before WeChat or the table is touched.
     session_signer.signing_key()
     wx = code_to_session(js_code)
-    user_id, is_new = find_or_create_user(wx)
+    user_id, is_new = find_or_create_user(wx, inviter)
     token, expires_at = session_signer.issue(user_id)
     if is_new:
         metrics.add_metric(name="UserRegistered", unit=MetricUnit.Count, value=1)

@@ -102,7 +102,9 @@ class MyCoupon(CouponRule):
     valid_until: datetime
     status: CouponStatus
     order_id: str | None = None
-    claimed_at: datetime
+    source: Literal["claim", "gift", "share_reward"] = Field(
+        default="claim", description="claimed in the coupon center, the new-user gift pack, or a share reward")
+    claimed_at: datetime = Field(description="When it was claimed or granted")
     used_at: datetime | None = None
 
 

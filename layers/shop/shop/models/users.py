@@ -15,6 +15,13 @@ class LoginRequest(RequestModel):
         pattern=r"^[\x21-\x7e]+$",
         description="The code from wx.login(); single use, valid for 5 minutes",
     )
+    inviter: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The invite code the mini-program was opened with (share path ?inviter=, or the "
+        "scene of a share QR code). Binds a new user to the friend who shared; ignored for returning "
+        "users and when it is not a known code - it never makes a login fail",
+    )
 
 
 class LoginResponse(BaseModel):

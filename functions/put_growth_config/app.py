@@ -1,0 +1,27 @@
+"""PUT /admin/growth - set the new-user gift pack and the share reward tiers (merchant token only)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+
+from shop import growth
+from shop.api import create_app, lambda_handler_for, ok
+from shop.auth import BEARER, current_merchant
+from shop.models.common import responses
+from shop.models.growth import GrowthConfig
+
+app = create_app()
+
+
+@app.put("/admin/growth", summary="Set growth settings", tags=["admin"], security=BEARER,
+         description="gift_pack: coupon templates every new user gets once. qualify_on: when an invited friend "
+         "counts (registration, or first_paid_order - the default, harder to game). tiers: qualified friends -> "
+         "a coupon, each granted once. Every template must exist and have claimable=false (400 "
+         "unknown_coupon_template / coupon_template_claimable). Applies to events from now on.",
+         responses=responses(GrowthConfig, 400, 401, 415))
+def put_growth_config(body: GrowthConfig, merchant: Annotated[str, Depends(current_merchant)]) -> Response[GrowthConfig]:
+    return ok(growth.save_config(body))
+
+
+lambda_handler = lambda_handler_for(app)

@@ -1,0 +1,71 @@
+"""Share rewards (社交裂变) and the new-user gift pack, as configured and as a buyer sees them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from shop.models.common import RequestModel
+from shop.models.coupons import TEMPLATE_ID
+
+
+class RewardTier(RequestModel):
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,20}$")
+    friends: int = Field(ge=1, le=1000, description="Qualified friends needed")
+    template_id: str = Field(pattern=TEMPLATE_ID, description="The coupon granted (a template with claimable=false)")
+    title: str = Field(max_length=40, description="e.g. 邀请3位好友 得8折券")
+
+
+class GrowthConfig(RequestModel):
+    """PUT /admin/growth: what a new user gets, and how sharing is rewarded."""
+
+    gift_pack: list[str] = Field(default_factory=list, max_length=10, description="Coupon templates granted once, "
+                                 "on a user's first login")
+    qualify_on: Literal["registration", "first_paid_order"] = Field(
+        default="first_paid_order", description="When an invited friend counts: on signing up, or (default, "
+        "harder to game with fake accounts) when their first order is paid")
+    tiers: list[RewardTier] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="after")
+    def _tiers_distinct(self) -> GrowthConfig:
+        if len({t.id for t in self.tiers}) != len(self.tiers) or len({t.friends for t in self.tiers}) != len(self.tiers):
+            raise ValueError("tier ids and friend counts must be distinct")
+        self.tiers.sort(key=lambda t: t.friends)
+        return self
+
+
+class TierProgress(BaseModel):
+    id: str
+    title: str
+    friends: int
+    template_id: str
+    reached: bool
+    remaining: int = Field(description="Qualified friends still needed")
+    granted: bool = Field(description="The reward coupon is in the caller's coupons")
+
+
+class EarnedReward(BaseModel):
+    tier_id: str
+    coupon_id: str
+    granted_at: datetime
+
+
+class ShareInfo(BaseModel):
+    invite_code: str
+    share_path: str = Field(description="For wx.shareAppMessage / onShareAppMessage: path")
+    qualify_on: Literal["registration", "first_paid_order"]
+    invited: int = Field(description="Friends bound to the caller")
+    qualified: int = Field(description="Of them, those who count")
+    tiers: list[TierProgress]
+    rewards: list[EarnedReward]
+
+
+class AcceptRequest(RequestModel):
+    inviter: str = Field(min_length=1, max_length=32, description="The invite code from the share path")
+
+
+class AcceptResult(BaseModel):
+    bound: bool
+    reason: str | None = Field(default=None, description="not_a_new_user, already_bound, self_invite, unknown_code")
