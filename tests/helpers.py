@@ -191,3 +191,41 @@ class TableStream:
             assert result == {"batchItemFailures": []}, result
             delivered += len(records)
         raise AssertionError("the stream did not settle")
+
+
+class TransactionConflicts:
+    """Real DynamoDB cancels a transaction with TransactionConflict when another request is changing
+    one of its items at that moment (a hot SKU, a coupon template many buyers claim at once); moto,
+    serving one request at a time, never does. This makes the shop's DynamoDB client see that
+    cancellation for the next ``times`` TransactWriteItems calls, the way DynamoDB reports it."""
+
+    def __init__(self, times: int) -> None:
+        self.left = times
+        self.seen = 0
+
+    def _cancel(self, params: dict[str, Any], **_: Any) -> tuple[Any, dict[str, Any]] | None:
+        self.seen += 1
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        count = len(json.loads(params["body"])["TransactItems"])
+        reasons = [{"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"}]
+        reasons += [{"Code": "None"}] * (count - 1)
+        http = type("Http", (), {"status_code": 400, "headers": {}, "content": b""})()
+        return http, {
+            "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled, please refer "
+                      "cancellation reasons for specific reasons [" + ", ".join(r["Code"] for r in reasons) + "]"},
+            "CancellationReasons": reasons,
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        }
+
+    def __enter__(self) -> TransactionConflicts:
+        from shop import aws
+
+        aws.client("dynamodb").meta.events.register("before-call.dynamodb.TransactWriteItems", self._cancel)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        from shop import aws
+
+        aws.client("dynamodb").meta.events.unregister("before-call.dynamodb.TransactWriteItems", self._cancel)

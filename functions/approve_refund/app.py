@@ -17,7 +17,7 @@ app = create_app()
 
 
 @app.post("/admin/refunds/<refund_id>/approve", summary="Approve a refund", tags=["admin"], security=BEARER,
-          responses=responses(RefundView, 400, 401, 404, 409, 503))
+          responses=responses(RefundView, 400, 401, 404, 409, 502, 503))
 def approve_refund(
     refund_id: Annotated[str, Path(pattern=REFUND_ID_PATTERN)],
     body: RefundDecision,

@@ -16,7 +16,7 @@ app = create_app()
 
 
 @app.post("/orders/<id>/cancel", summary="Cancel an unpaid order", tags=["orders"], security=BEARER,
-          responses=responses(Order, 400, 401, 404, 409, 503))
+          responses=responses(Order, 400, 401, 404, 409, 502, 503))
 def cancel_order(id: Annotated[str, Path(pattern=ID)], user_id: Annotated[str, Depends(current_user)]) -> Response[Order]:  # noqa: A002
     return ok(orders.cancel(user_id, id))
 

@@ -16,7 +16,7 @@ app = create_app()
 
 
 @app.delete("/addresses/<id>", summary="Delete an address", tags=["addresses"], security=BEARER,
-            responses={204: {"description": "Deleted"}, **error_responses(400, 401, 404)})
+            responses={204: {"description": "Deleted"}, **error_responses(400, 401, 404, 503)})
 def delete_address(
     id: Annotated[str, Path(pattern=ID)],  # noqa: A002
     user_id: Annotated[str, Depends(current_user)],

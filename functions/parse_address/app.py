@@ -29,7 +29,7 @@ app = create_app()
     "province's name.",
     tags=["addresses"],
     security=BEARER,
-    responses=responses(ParsedAddress, 400, 401, 413, 415),
+    responses=responses(ParsedAddress, 400, 401, 413, 415, stateful=False),
 )
 def parse_address(body: ParseRequest, user_id: Annotated[str, Depends(current_user)]) -> Response[ParsedAddress]:
     return ok(parse(body.text))

@@ -16,7 +16,7 @@ app = create_app()
 
 
 @app.post("/orders/<id>/pay", summary="Pay again", tags=["orders"], security=BEARER,
-          responses=responses(PaymentParams, 400, 401, 404, 409, 503))
+          responses=responses(PaymentParams, 400, 401, 404, 409, 502, 503))
 def pay_order(id: Annotated[str, Path(pattern=ID)], user_id: Annotated[str, Depends(current_user)]) -> Response[PaymentParams]:  # noqa: A002
     return ok(orders.pay(user_id, id, request_domain(app)))
 

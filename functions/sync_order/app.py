@@ -17,7 +17,7 @@ app = create_app()
 
 
 @app.post("/orders/<id>/sync", summary="Check the payment now", tags=["orders"], security=BEARER,
-          responses=responses(Order, 400, 401, 404, 503))
+          responses=responses(Order, 400, 401, 404, 502, 503))
 def sync_order(id: Annotated[str, Path(pattern=ID)], user_id: Annotated[str, Depends(current_user)]) -> Response[Order]:  # noqa: A002
     from shop.wechat import pay
 

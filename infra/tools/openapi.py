@@ -41,7 +41,8 @@ def _error_ref(spec: dict[str, Any]) -> dict[str, Any]:
 def _security() -> dict[str, Any]:
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-    return {"bearerAuth": HTTPBearer(description="Token from POST /auth/login")}
+    return {"bearerAuth": HTTPBearer(description="A buyer's token from POST /auth/login; the /admin/ routes take a merchant "
+                                         "token instead (make merchant-token), and refuse a buyer's with 401")}
 
 
 def build(template: Template | None = None) -> dict[str, Any]:

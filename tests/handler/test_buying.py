@@ -395,6 +395,22 @@ def test_sync_applies_a_payment_whose_notification_is_late(api: Api, buyer: str,
     assert stock_of(TEE)[1] == 1
 
 
+def test_sync_when_wechat_pay_refuses_the_query_is_502_and_changes_nothing(api: Api, buyer: str, address_id: str,
+                                                                           wechat, monkeypatch) -> None:
+    from infra.local.wechatpay_sim import PayError
+
+    order_id = place(api, buyer, checkout(address_id, (TEE, 1))).json["order"]["id"]
+
+    def refuse(no: str, mchid: str | None) -> dict:
+        raise PayError(400, "INVALID_REQUEST", "商户号异常")
+
+    monkeypatch.setattr(wechat.pay, "query", refuse)
+    reply = api.post(f"/orders/{order_id}/sync", token=buyer)
+    assert reply.status == 502 and reply.error_code == "wechatpay_error", reply.text
+    assert reply.json["error"]["details"] == {"wechatpay_code": "INVALID_REQUEST"}
+    assert api.get(f"/orders/{order_id}", token=buyer).json["status"] == "PENDING_PAYMENT"
+
+
 def test_pay_again_reissues_parameters_only_while_pending(api: Api, buyer: str, address_id: str, wechat) -> None:
     order_id = place(api, buyer, checkout(address_id, (TEE, 1))).json["order"]["id"]
     again = api.post(f"/orders/{order_id}/pay", token=buyer)

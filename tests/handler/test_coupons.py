@@ -98,10 +98,27 @@ def test_new_customer_coupons_stop_after_a_paid_order(api: Api, buyer: str, addr
         {"name": "x", "kind": "amount", "amount": 100, "valid_days": 7, "total": 0},
         {"name": "x", "kind": "amount", "amount": 1.5, "valid_days": 7, "total": 1},
         {"name": "x", "kind": "amount", "amount": 100, "valid_days": 7, "total": 1, "scope": {"type": "products"}},
+        {"name": "x", "kind": "amount", "amount": 100, "valid_until": "9999-12-31T23:59:59-12:00", "total": 1},
+        {"name": "x", "kind": "amount", "amount": 100, "valid_until": "0001-01-01T00:00:00+14:00", "total": 1},
+        {"name": "x", "kind": "amount", "amount": 100, "valid_days": 7, "valid_from": "2030-01-01T00:00:00Z", "total": 1},
+        {"name": "x", "kind": "amount", "amount": 100, "valid_days": 7, "total": 1,
+         "claim_from": "2030-02-01T00:00:00Z", "claim_until": "2030-01-01T00:00:00Z"},
+        {"name": "x", "kind": "percent", "percent": 80, "max_discount": 0, "valid_days": 7, "total": 1},
+        {"name": "x", "kind": "amount", "amount": 100, "max_discount": 50, "valid_days": 7, "total": 1},
     ],
 )
-def test_invalid_templates_are_400(api: Api, body: dict[str, Any]) -> None:
-    assert api.post("/admin/coupons", body, token=merchant_token()).status == 400
+def test_invalid_templates_are_400_and_leave_the_coupon_center_working(api: Api, body: dict[str, Any]) -> None:
+    reply = api.post("/admin/coupons", body, token=merchant_token())
+    assert (reply.status, reply.error_code) == (400, "invalid_request"), reply.text
+    assert api.get("/coupons").status == 200 and api.get("/admin/coupons", token=merchant_token()).status == 200
+
+
+def test_a_window_without_an_offset_is_beijing_time(api: Api) -> None:
+    body = {"name": "双十一", "kind": "amount", "amount": 1000, "total": 5,
+            "valid_from": "2030-11-11T00:00:00", "valid_until": "2030-11-12T00:00:00"}
+    made = api.post("/admin/coupons", body, token=merchant_token()).json
+    assert datetime.fromisoformat(made["valid_from"]) == datetime(2030, 11, 10, 16, tzinfo=UTC)
+    assert datetime.fromisoformat(made["valid_until"]) == datetime(2030, 11, 11, 16, tzinfo=UTC)
 
 
 def test_templates_are_the_merchants(api: Api, buyer: str) -> None:

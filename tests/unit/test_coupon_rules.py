@@ -97,6 +97,29 @@ def test_allocation_adds_up_exactly_and_stays_in_scope() -> None:
     assert shares[0] > shares[1]  # in proportion to the amounts
 
 
+@pytest.mark.parametrize(("order", "expected"), [((0, 1), [3000, 3000]), ((1, 0), [3000, 3000])])
+def test_a_whole_shop_coupon_stacked_with_a_product_coupon_gives_both_in_full(order: tuple[int, int],
+                                                                              expected: list[int]) -> None:
+    a, b = PricedLine("a.1", "a", "x", 3000), PricedLine("b.1", "b", "x", 3000)
+    whole = coupon(kind="amount", amount=5000, stackable=True, template_id="whole", coupon_id="whole")
+    only_a = coupon(kind="amount", amount=3000, stackable=True, template_id="only-a", coupon_id="only-a",
+                    scope={"type": "products", "ids": ["a"]})
+    pair = [whole, only_a]
+    assert coupons.allocate([pair[i] for i in order], [a, b], NOW) == expected  # 60 off, whichever is named first
+    exclusive = coupon(kind="amount", amount=5800, template_id="ex", coupon_id="ex")
+    chosen = coupons.best([whole, only_a, exclusive], [a, b], NOW)
+    assert sorted(c["coupon_id"] for c in chosen) == ["only-a", "whole"]  # 60 beats the exclusive 58
+
+
+def test_stacked_coupons_never_take_a_line_below_zero() -> None:
+    lines = [PricedLine("a.1", "a", "x", 1000), PricedLine("b.1", "b", "y", 9000)]
+    on_a = coupon(kind="amount", amount=800, stackable=True, template_id="on-a", coupon_id="on-a",
+                  scope={"type": "products", "ids": ["a"]})
+    also_a = coupon(kind="amount", amount=800, stackable=True, template_id="also-a", coupon_id="also-a",
+                    scope={"type": "categories", "ids": ["x"]})
+    assert coupons.allocate([on_a, also_a], lines, NOW) == [1000, 0]  # the second coupon is cut to what is left
+
+
 lines_strategy = st.lists(
     st.builds(PricedLine, sku_id=st.sampled_from(["a.1", "b.1", "c.1"]), product_id=st.sampled_from(["a", "b", "c"]),
               category_id=st.sampled_from(["x", "y", None]), amount=st.integers(min_value=0, max_value=10**7)),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shop import checkout, db
+from shop import db
 from shop.clock import iso_from_epoch, now_epoch
 from shop.errors import Conflict, NotFound
 from shop.models.cart import MAX_CART_LINES, Cart, CartLine
@@ -51,10 +51,10 @@ def _skus(sku_ids: list[str], known: dict[str, dict[str, Any] | None] | None = N
     """Today's SKU items for ``sku_ids`` (one BatchGetItem for those not already ``known``)."""
     skus = dict(known or {})
     missing = [s for s in sku_ids if s not in skus]
-    found = checkout.batch_get([sku_key(s) for s in missing]) if missing else {}
+    found = db.batch_get([sku_key(s) for s in missing]) if missing else {}
     for sku_id in missing:
         key = sku_key(sku_id)
-        raw = found.get((key["PK"]["S"], key["SK"]["S"]))
+        raw = found.get(db.key_of(key))
         skus[sku_id] = db.from_item(raw) if raw else None
     return skus
 
@@ -70,14 +70,14 @@ def put(user_id: str, sku_id: str, quantity: int) -> Cart:
     conditional write (retried if a concurrent change beat it), one read of the other lines' SKUs."""
     client, table, key = db.client(), db.table(), cart_key(user_id)
     for _ in range(3):
-        found = checkout.batch_get([sku_key(sku_id), key])
-        raw_sku = found.get((sku_key(sku_id)["PK"]["S"], sku_key(sku_id)["SK"]["S"]))
+        found = db.batch_get([sku_key(sku_id), key])
+        raw_sku = found.get(db.key_of(sku_key(sku_id)))
         if raw_sku is None:
             raise NotFound("No such SKU.", code="sku_not_found")
         sku = db.from_item(raw_sku)
         if sku.get("product_status") != "on_sale":
             raise Conflict("This item is no longer on sale.", code="off_shelf")
-        raw_cart = found.get((key["PK"]["S"], key["SK"]["S"]))
+        raw_cart = found.get(db.key_of(key))
         lines: dict[str, Any] = db.from_item(raw_cart).get("lines", {}) if raw_cart else {}
         now = iso_from_epoch(now_epoch())
         line = lines.get(sku_id) or {"added_price": int(sku["price"]), "added_at": now}

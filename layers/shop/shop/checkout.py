@@ -42,23 +42,6 @@ class CheckoutData:
     held: list[dict[str, Any]] | None = None  # every coupon the buyer holds, when it was read
 
 
-def _key_of(item: dict[str, Any]) -> tuple[str, str]:
-    return item["PK"]["S"], item["SK"]["S"]
-
-
-def batch_get(keys: list[dict[str, dict[str, str]]]) -> dict[tuple[str, str], dict[str, Any]]:
-    """BatchGetItem of up to 100 keys, following UnprocessedKeys; items by (PK, SK)."""
-    found: dict[tuple[str, str], dict[str, Any]] = {}
-    unique = list({_key_of(k): k for k in keys}.values())
-    request: dict[str, Any] = {db.table(): {"Keys": unique, "ConsistentRead": True}}
-    while request:
-        resp = db.client().batch_get_item(RequestItems=request)
-        for item in resp.get("Responses", {}).get(db.table(), []):
-            found[_key_of(item)] = item
-        request = resp.get("UnprocessedKeys") or {}
-    return found
-
-
 def load(user_id: str, request: CheckoutRequest, *, with_profile: bool = False, with_held: bool = False) -> CheckoutData:
     keys = [sku_key(line.sku_id) for line in request.items] + [FREIGHT_KEY]
     keys += [coupons.coupon_key(user_id, c) for c in request.coupon_ids]
@@ -68,10 +51,10 @@ def load(user_id: str, request: CheckoutRequest, *, with_profile: bool = False, 
         keys.append(pickup_key(request.pickup_store_id))
     if with_profile:
         keys.append(profile_key(user_id))
-    found = batch_get(keys)
+    found = db.batch_get(keys)
 
     def get(key: dict[str, dict[str, str]]) -> dict[str, Any] | None:
-        return found.get(_key_of(key))
+        return found.get(db.key_of(key))
 
     raw_address = get(address_key(user_id, request.address_id)) if request.address_id else None
     raw_profile = get(profile_key(user_id)) if with_profile else None
@@ -117,7 +100,7 @@ def quote(request: CheckoutRequest, data: CheckoutData) -> Quote:
                                  category_id=(data.skus.get(line.sku_id) or {}).get("category_id"), amount=line.amount)
               for line in lines]
     chosen, options = _coupons(request, data, priced, problems)
-    discount = coupons.total_discount(chosen, priced, now_epoch()) if chosen else 0
+    discount = 0
     if chosen:
         shares = coupons.allocate(chosen, priced, now_epoch())
         lines = [line.model_copy(update={"discount": share}) for line, share in zip(lines, shares, strict=True)]

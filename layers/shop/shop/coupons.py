@@ -99,18 +99,16 @@ def template_view(item: dict[str, Any]) -> CouponTemplate:
     return CouponTemplate(
         id=item["template_id"], **{k: item.get(k) for k in RULE_FIELDS if item.get(k) is not None},
         description=describe(item), valid_from=_time(item.get("valid_from")), valid_until=_time(item.get("valid_until")),
-        valid_days=item.get("valid_days"), claim_until=_time(item.get("claim_until")), total=item["total"],
+        valid_days=item.get("valid_days"), claim_from=_time(item.get("claim_from")),
+        claim_until=_time(item.get("claim_until")), total=item["total"], issued=item.get("issued", 0),
         remaining=max(item["total"] - item.get("issued", 0), 0), per_user_limit=item["per_user_limit"],
-        new_user_only=item.get("new_user_only", False),
+        new_user_only=item.get("new_user_only", False), claimable=item.get("claimable", True),
     )
 
 
 def list_templates() -> list[dict[str, Any]]:
-    resp = db.client().query(
-        TableName=db.table(), KeyConditionExpression="PK = :pk AND begins_with(SK, :t)",
-        ExpressionAttributeValues={":pk": {"S": "COUPONS"}, ":t": {"S": "TEMPLATE#"}},
-    )
-    return [db.from_item(i) for i in resp.get("Items", [])]
+    return db.query_all(KeyConditionExpression="PK = :pk AND begins_with(SK, :t)",
+                        ExpressionAttributeValues={":pk": {"S": "COUPONS"}, ":t": {"S": "TEMPLATE#"}})
 
 
 def _claim_problem(template: dict[str, Any], claimed: int, now: int) -> str | None:
@@ -242,14 +240,16 @@ def claim(user_id: str, template_id: str) -> MyCoupon:
     reasons = db.transact_reasons(actions)
     if reasons is not None:
         if reasons[0] == "ConditionalCheckFailed":
+            if _claim_problem({**template, "issued": 0}, 0, now_epoch()):  # the window closed meanwhile
+                raise Conflict("This coupon cannot be claimed now.", code="coupon_claim_closed")
             metrics.add_metric(name="CouponSoldOut", unit=MetricUnit.Count, value=1)
             raise Conflict("This coupon has all been claimed.", code="coupon_sold_out")
         if reasons[1] == "ConditionalCheckFailed":
-            raise Conflict(f"You can hold at most {template['per_user_limit']} of this coupon.",
+            raise Conflict(f"You can claim at most {template['per_user_limit']} of this coupon.",
                            code="coupon_limit_reached")
         if len(reasons) > 3 and reasons[3] == "ConditionalCheckFailed":
             raise Forbidden("This coupon is for new customers only.", code="coupon_new_users_only")
-        raise Conflict("The coupon could not be claimed; try again.", code="coupon_claim_failed")
+        raise db.TransactionFailed(reasons)
     metrics.add_metric(name="CouponClaimed", unit=MetricUnit.Count, value=1)
     return coupon_view(item, now)
 
@@ -292,12 +292,9 @@ def coupon_view(item: dict[str, Any], now: int | None = None) -> MyCoupon:
 
 
 def held(user_id: str) -> list[dict[str, Any]]:
-    """Every coupon the buyer holds (one Query)."""
-    resp = db.client().query(
-        TableName=db.table(), ConsistentRead=True, KeyConditionExpression="PK = :pk AND begins_with(SK, :c)",
-        ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}, ":c": {"S": "COUPON#"}},
-    )
-    return [db.from_item(i) for i in resp.get("Items", [])]
+    """Every coupon the buyer holds (one Query: a page holds about a thousand coupons)."""
+    return db.query_all(ConsistentRead=True, KeyConditionExpression="PK = :pk AND begins_with(SK, :c)",
+                        ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}, ":c": {"S": "COUPON#"}})
 
 
 def mine(user_id: str, status: str | None) -> MyCouponList:
@@ -313,17 +310,8 @@ def mine(user_id: str, status: str | None) -> MyCouponList:
 def expiring_on(day: str) -> list[dict[str, Any]]:
     """Available coupons whose validity ends on ``day`` (YYYY-MM-DD, Asia/Shanghai): what a
     reminder job (subscribe message, next issues) reads."""
-    items: list[dict[str, Any]] = []
-    params: dict[str, Any] = {
-        "TableName": db.table(), "IndexName": "GSI1", "KeyConditionExpression": "gsi1pk = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": f"COUPON_EXPIRY#{day}"}},
-    }
-    while True:
-        resp = db.client().query(**params)
-        items += [db.from_item(i) for i in resp.get("Items", [])]
-        if "LastEvaluatedKey" not in resp:
-            return items
-        params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+    return db.query_all(IndexName="GSI1", KeyConditionExpression="gsi1pk = :pk",
+                        ExpressionAttributeValues={":pk": {"S": f"COUPON_EXPIRY#{day}"}})
 
 
 # ---------------------------------------------------------------- pricing rules
@@ -378,8 +366,8 @@ def combination_problem(coupons: list[dict[str, Any]]) -> str | None:
 
 
 def total_discount(coupons: list[dict[str, Any]], lines: list[PricedLine], now: int) -> int:
-    goods = sum(line.amount for line in lines)
-    return min(sum(evaluate(c, lines, now)[0] for c in coupons), goods)
+    """What these coupons together take off: the sum of ``allocate``, never more than the goods."""
+    return sum(allocate(coupons, lines, now)) if coupons else 0
 
 
 def best(usable: list[dict[str, Any]], lines: list[PricedLine], now: int) -> list[dict[str, Any]]:
@@ -403,22 +391,36 @@ def best(usable: list[dict[str, Any]], lines: list[PricedLine], now: int) -> lis
 
 
 def allocate(coupons: list[dict[str, Any]], lines: list[PricedLine], now: int) -> list[int]:
-    """Each line's share of the discount: every coupon's discount spread over its in-scope lines in
-    proportion to their amounts (largest remainder, so the shares add up exactly), a line never
-    discounted below zero."""
+    """Each line's share of the discount. Every coupon gives what it alone would give (its threshold
+    judged on the full prices), spread over what is still left to pay on its in-scope lines in
+    proportion (largest remainder, so shares add up exactly), so no line goes below zero and a coupon
+    is only cut where its own lines are already free. Coupons with different scopes give more in some
+    orders than others (a whole-shop coupon spread first can leave too little on the lines a product
+    coupon covers); each order of the at most MAX_STACK coupons is tried and the largest total kept."""
+    best_shares: list[int] | None = None
+    for order in itertools.permutations(coupons):
+        shares = _spread(order, lines, now)
+        if best_shares is None or sum(shares) > sum(best_shares):
+            best_shares = shares
+    return best_shares if best_shares is not None else [0] * len(lines)
+
+
+def _spread(coupons: tuple[dict[str, Any], ...], lines: list[PricedLine], now: int) -> list[int]:
     shares = [0] * len(lines)
     for coupon in coupons:
         discount, _ = evaluate(coupon, lines, now)
-        idx = [i for i, line in enumerate(lines) if in_scope(coupon, line)]
-        base = sum(lines[i].amount for i in idx)
-        if not idx or not base:
+        idx = [i for i, line in enumerate(lines) if in_scope(coupon, line) and line.amount > shares[i]]
+        left = [lines[i].amount - shares[i] for i in idx]
+        base = sum(left)
+        discount = min(discount, base)
+        if discount <= 0:
             continue
-        exact = [discount * lines[i].amount / base for i in idx]
+        exact = [discount * rest / base for rest in left]
         floors = [int(x) for x in exact]
-        rest = discount - sum(floors)
-        for pos in sorted(range(len(idx)), key=lambda p: exact[p] - floors[p], reverse=True)[:rest]:
+        extra = discount - sum(floors)
+        for pos in sorted(range(len(idx)), key=lambda p: exact[p] - floors[p], reverse=True)[:extra]:
             floors[pos] += 1
         for pos, i in enumerate(idx):
             shares[i] += floors[pos]
-    return [min(share, line.amount) for share, line in zip(shares, lines, strict=True)]
+    return shares
 

@@ -28,8 +28,21 @@ TRANSIENT_CODES = frozenset(
         "InternalServerError",
         "ServiceUnavailable",
         "TransactionInProgressException",
+        "TransactionConflictException",  # a single write to an item a transaction is changing
     }
 )
+# Why a transaction may be cancelled without anything being wrong with the request.
+RETRYABLE_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+TRANSACTION_ATTEMPTS = 5
+
+
+class TransactionFailed(Exception):
+    """A transaction was cancelled for a reason other than a condition (a validation error, an
+    item too large): a bug, not a state the caller can act on."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(f"transaction cancelled: {reasons}")
+        self.reasons = reasons
 
 
 def client() -> Any:
@@ -107,6 +120,36 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
     return {k: from_value(v) for k, v in item.items()}
 
 
+def query_all(**params: Any) -> list[dict[str, Any]]:
+    """Every item a Query matches, following its pages (DynamoDB stops a page at 1 MB), as plain
+    Python. For partitions that stay small in practice; one page is one round trip."""
+    items: list[dict[str, Any]] = []
+    while True:
+        resp = client().query(TableName=table(), **params)
+        items += [from_item(i) for i in resp.get("Items", [])]
+        if "LastEvaluatedKey" not in resp:
+            return items
+        params["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+
+def key_of(item: dict[str, Any]) -> tuple[str, str]:
+    return item["PK"]["S"], item["SK"]["S"]
+
+
+def batch_get(keys: list[dict[str, dict[str, str]]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """BatchGetItem of up to 100 keys (consistent reads), following UnprocessedKeys; the raw items
+    found, by (PK, SK)."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    unique = list({key_of(k): k for k in keys}.values())
+    request: dict[str, Any] = {table(): {"Keys": unique, "ConsistentRead": True}}
+    while request:
+        resp = client().batch_get_item(RequestItems=request)
+        for item in resp.get("Responses", {}).get(table(), []):
+            found[key_of(item)] = item
+        request = resp.get("UnprocessedKeys") or {}
+    return found
+
+
 def error_code(exc: BaseException) -> str | None:
     if isinstance(exc, ClientError):
         return exc.response.get("Error", {}).get("Code")
@@ -132,29 +175,53 @@ def cancellation_reasons(exc: BaseException) -> list[str]:
     return []
 
 
+def _write_transaction(actions: list[dict[str, Any]]) -> list[str] | None:
+    """TransactWriteItems, retried while DynamoDB cancels it only because another request was
+    changing one of its items at the same moment (TransactionConflict: a hot SKU, a coupon template
+    many buyers claim at once, an inviter's counters). A cancellation a condition caused is never
+    retried: its reasons are returned. When the conflicts outlast the retries the error is raised;
+    ``is_transient`` calls it transient, so callers answer 503 (or a stream retries the record)."""
+    import random
+    import time
+
+    for attempt in range(TRANSACTION_ATTEMPTS):
+        try:
+            client().transact_write_items(TransactItems=actions)
+        except Exception as exc:
+            reasons = cancellation_reasons(exc)
+            if not reasons:
+                raise
+            if not _only_conflicts(reasons):
+                return reasons
+            if attempt == TRANSACTION_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 - jitter, not a secret
+        else:
+            return None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _only_conflicts(reasons: list[str]) -> bool:
+    """A cancellation that nothing but concurrent activity caused: worth trying again."""
+    return any(r in RETRYABLE_REASONS for r in reasons) and all(r in RETRYABLE_REASONS or r == "None" for r in reasons)
+
+
 def transact_reasons(actions: list[dict[str, Any]]) -> list[str] | None:
-    """TransactWriteItems: None when it was written; when it was cancelled, each action's reason code
-    in order ('None' for actions that were fine), for callers that say which condition failed."""
-    try:
-        client().transact_write_items(TransactItems=actions)
-    except Exception as exc:
-        reasons = cancellation_reasons(exc)
-        if not reasons:
-            raise
-        return reasons
-    return None
+    """TransactWriteItems: None when it was written; when a condition cancelled it, each action's
+    reason code in order ('None' for actions that were fine), for callers that say which condition
+    failed. Conflicts with concurrent writers are retried first (``_write_transaction``)."""
+    return _write_transaction(actions)
 
 
 def transact(actions: list[dict[str, Any]]) -> bool:
     """TransactWriteItems: True when it was written, False when a condition stopped it (then
     nothing was written). Other failures raise."""
-    try:
-        client().transact_write_items(TransactItems=actions)
-    except Exception as exc:
-        if "ConditionalCheckFailed" in cancellation_reasons(exc):
-            return False
-        raise
-    return True
+    reasons = _write_transaction(actions)
+    if reasons is None:
+        return True
+    if "ConditionalCheckFailed" in reasons:
+        return False
+    raise TransactionFailed(reasons)
 
 
 def update_if(**update_item: Any) -> bool:
@@ -171,6 +238,9 @@ def update_if(**update_item: Any) -> bool:
 
 def is_transient(exc: BaseException) -> bool:
     if error_code(exc) in TRANSIENT_CODES:
+        return True
+    reasons = cancellation_reasons(exc)
+    if reasons and _only_conflicts(reasons):
         return True
     from botocore.exceptions import ConnectionError as BotoConnectionError
     from botocore.exceptions import HTTPClientError

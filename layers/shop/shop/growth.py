@@ -30,7 +30,7 @@ from typing import Any
 from shop import coupons, db
 from shop.invites import code_owner, ensure_code, share_path
 from shop.clock import iso, iso_from_epoch, now_epoch
-from shop.errors import InvalidRequest
+from shop.errors import InvalidRequest, NotFound
 from shop.models.growth import (
     AcceptResult,
     EarnedReward,
@@ -98,9 +98,8 @@ def save_config(config: GrowthConfig) -> GrowthConfig:
     wanted = sorted(set(config.gift_pack) | {t.template_id for t in config.tiers})
     found: dict[str, dict[str, Any]] = {}
     if wanted:
-        resp = db.client().batch_get_item(RequestItems={db.table(): {
-            "Keys": [coupons.template_key(t) for t in wanted], "ConsistentRead": True}})
-        found = {i["template_id"]: i for i in map(db.from_item, resp["Responses"].get(db.table(), []))}
+        items = db.batch_get([coupons.template_key(t) for t in wanted]).values()
+        found = {i["template_id"]: i for i in map(db.from_item, items)}
     missing = [t for t in wanted if t not in found]
     if missing:
         raise InvalidRequest("Unknown coupon templates.", code="unknown_coupon_template", details={"template_ids": missing})
@@ -219,6 +218,8 @@ def _grant_tier(user_id: str, tier_id: str, template_id: str, friends: int) -> b
         return True
     if reasons[0] == "ConditionalCheckFailed":
         return False  # granted by a concurrent or earlier event
+    if reasons[1] != "ConditionalCheckFailed":
+        raise db.TransactionFailed(reasons)
     # The template is used up or past its end: nothing was written; the next qualifying event tries again.
     metrics.add_metric(name="ShareRewardUnavailable", unit=MetricUnit.Count, value=1)
     logger.error("share reward coupon unavailable", extra={"user_id": user_id, "tier_id": tier_id,
@@ -234,8 +235,8 @@ def grant_gift_pack(user_id: str, config: GrowthConfig) -> list[str]:
         coupon_id = gift_coupon_id(user_id, template_id)
         try:
             template = coupons.load_template(template_id)
-        except Exception as exc:  # noqa: BLE001 - a template deleted since the configuration was saved
-            logger.error("gift pack template missing", extra={"template_id": template_id, "error": type(exc).__name__})
+        except NotFound:  # deleted from the table since the configuration was saved
+            logger.error("gift pack template missing", extra={"template_id": template_id})
             continue
         reasons = db.transact_reasons(coupons.grant_actions(user_id, template, coupon_id=coupon_id, source="gift",
                                                             now=now_epoch()))
@@ -243,6 +244,8 @@ def grant_gift_pack(user_id: str, config: GrowthConfig) -> list[str]:
             granted.append(coupon_id)
         elif reasons[1] == "ConditionalCheckFailed":
             continue  # granted by an earlier delivery of the same event
+        elif reasons[0] != "ConditionalCheckFailed":
+            raise db.TransactionFailed(reasons)  # not "used up": let the stream retry, then set it aside
         else:
             metrics.add_metric(name="GiftCouponUnavailable", unit=MetricUnit.Count, value=1)
             logger.error("gift pack coupon unavailable", extra={"user_id": user_id, "template_id": template_id})

@@ -299,8 +299,10 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
                            "reserved.", code="coupon_unavailable", details={"coupon_ids": lost})
         failed = [request.items[i - 1].sku_id for i, r in enumerate(reasons)
                   if 0 < i < lines_end and r == "ConditionalCheckFailed"]
+        if not failed:
+            raise db.TransactionFailed(reasons)
         metrics.add_metric(name="OrderStockConflict", unit=MetricUnit.Count, value=1)
-        raise Conflict(f"{(failed or ['An item'])[0]} is out of stock or changed; nothing was reserved.",
+        raise Conflict(f"{failed[0]} is out of stock or changed; nothing was reserved.",
                        code="out_of_stock", details={"sku_ids": failed})
     metrics.add_metric(name="OrderCreated", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="OrderValue", unit=MetricUnit.Count, value=quote.payable)

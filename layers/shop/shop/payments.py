@@ -142,5 +142,9 @@ def sync(order: dict[str, Any], *, domain: str | None = None) -> str:
     except PayApiError as exc:
         if exc.code == "ORDER_NOT_EXIST":
             return NOT_PAID
-        raise
+        from shop.errors import UpstreamError
+
+        logger.warning("WeChat Pay refused the order query", extra={"order_id": order["order_id"], "code": exc.code})
+        raise UpstreamError("WeChat Pay refused the order query.", code="wechatpay_error",
+                            details={"wechatpay_code": exc.code}) from None
     return apply_transaction(t, domain=domain)

@@ -54,9 +54,11 @@ class CheckoutRequest(RequestModel):
 class Problem(BaseModel):
     """Why something in a checkout cannot be had as asked."""
 
-    code: str = Field(description="e.g. out_of_stock, insufficient_stock, off_shelf, sku_not_found, "
+    code: str = Field(description="out_of_stock, insufficient_stock, off_shelf, sku_not_found, "
                       "address_required, address_not_found, unreachable_region, pickup_store_required, "
-                      "pickup_store_not_found, coupon_not_applicable")
+                      "pickup_store_not_found; for a coupon named in coupon_ids: coupon_not_found, "
+                      "coupon_below_threshold, coupon_not_in_scope, coupon_not_yet_valid, coupon_locked, coupon_used, "
+                      "coupon_expired; for the combination: coupon_not_stackable, too_many_coupons, same_coupon_twice")
     message: str
     sku_id: str | None = None
     coupon_id: str | None = None
@@ -78,7 +80,8 @@ class QuoteLine(BaseModel):
 
 
 class CouponOption(BaseModel):
-    """One of the caller's coupons, as it would apply to this checkout."""
+    """One of the caller's coupons that can still be used (available, or locked by another order), as
+    it would apply to this checkout. Used and expired coupons are not listed."""
 
     id: str
     template_id: str
@@ -86,8 +89,8 @@ class CouponOption(BaseModel):
     description: str
     discount: Fen = Field(description="What it alone takes off here")
     applicable: bool
-    reason: str | None = Field(default=None, description="coupon_below_threshold, coupon_not_in_scope, "
-                               "coupon_expired, coupon_locked (in another order), coupon_used, ...")
+    reason: str | None = Field(default=None, description="Why it does not apply: coupon_below_threshold, "
+                               "coupon_not_in_scope, coupon_not_yet_valid, coupon_locked (held by another order)")
     selected: bool = Field(description="Applied in this quote")
 
 

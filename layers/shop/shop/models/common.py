@@ -26,8 +26,13 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-def responses(model: type[BaseModel], *errors: int, status: int = 200, description: str = "OK") -> dict[int, Any]:
-    """OpenAPI ``responses`` of a route: its success document and the error statuses it can answer."""
+def responses(model: type[BaseModel], *errors: int, status: int = 200, description: str = "OK",
+              stateful: bool = True) -> dict[int, Any]:
+    """OpenAPI ``responses`` of a route: its success document and the error statuses it can answer.
+    A ``stateful`` route (one that reads or writes DynamoDB) can also answer 503: throttled, or a
+    transaction that kept conflicting with concurrent writers."""
+    if stateful and 503 not in errors:
+        errors = (*errors, 503)
     return {
         status: {"description": description, "content": {"application/json": {"model": model}}},
         **error_responses(*errors),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from shop.clock import SHANGHAI
 
 from shop.models.common import RequestModel
 from shop.money import Fen
@@ -13,6 +15,7 @@ from shop.money import Fen
 CouponKind = Literal["amount", "percent"]
 CouponStatus = Literal["available", "locked", "used", "expired"]
 TEMPLATE_ID = r"^[A-Za-z0-9_-]{1,40}$"
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
 
 
 class CouponScope(BaseModel):
@@ -44,6 +47,8 @@ class CouponRule(BaseModel):
             raise ValueError("an amount coupon needs amount > 0 and no percent")
         if self.kind == "percent" and (self.percent is None or self.amount is not None):
             raise ValueError("a percent coupon needs percent and no amount")
+        if self.max_discount is not None and (self.kind != "percent" or self.max_discount <= 0):
+            raise ValueError("max_discount caps a percent coupon and must be above 0 (leave it out for no cap)")
         return self
 
 
@@ -51,23 +56,41 @@ class CouponTemplateInput(CouponRule, RequestModel):
     """POST /admin/coupons."""
 
     id: str | None = Field(default=None, pattern=TEMPLATE_ID, description="Chosen id; generated when absent")
-    valid_from: datetime | None = Field(default=None, description="Fixed validity window start")
-    valid_until: datetime | None = Field(default=None, description="Fixed validity window end")
+    valid_from: datetime | None = Field(default=None, description="Fixed validity window start (ISO 8601; "
+                                        "without an offset it is Beijing time)")
+    valid_until: datetime | None = Field(default=None, description="Fixed validity window end (same form)")
     valid_days: int | None = Field(default=None, ge=1, le=365, description="Or: valid this many days from claiming")
-    claim_from: datetime | None = None
-    claim_until: datetime | None = None
+    claim_from: datetime | None = Field(default=None, description="Claimable in the coupon center from (same form)")
+    claim_until: datetime | None = Field(default=None, description="Claimable until (same form)")
     total: int = Field(ge=1, le=10_000_000, description="How many can ever be issued")
-    per_user_limit: int = Field(default=1, ge=1, le=100)
+    per_user_limit: int = Field(default=1, ge=1, le=100, description="How many times one buyer may claim it, ever "
+                                "(using a coupon does not free a claim)")
     new_user_only: bool = Field(default=False, description="Only for buyers without a paid order")
     claimable: bool = Field(default=True, description="Shown in GET /coupons; false for gift-pack and reward coupons")
+
+    @field_validator("valid_from", "valid_until", "claim_from", "claim_until")
+    @classmethod
+    def _shop_time(cls, value: datetime | None) -> datetime | None:
+        # a merchant writes shop time: a time without an offset is Beijing time, not UTC
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=SHANGHAI)
+        if not EARLIEST <= value < LATEST:
+            raise ValueError("must be between 2000 and 2100")
+        return value.astimezone(UTC)
 
     @model_validator(mode="after")
     def _validity(self) -> CouponTemplateInput:
         fixed = self.valid_until is not None
         if fixed == (self.valid_days is not None):
             raise ValueError("give either valid_until (with optional valid_from) or valid_days")
+        if self.valid_days is not None and self.valid_from is not None:
+            raise ValueError("valid_from belongs to a fixed window; with valid_days a coupon is valid from its claim")
         if self.valid_from and self.valid_until and self.valid_from >= self.valid_until:
             raise ValueError("valid_from must be before valid_until")
+        if self.claim_from and self.claim_until and self.claim_from >= self.claim_until:
+            raise ValueError("claim_from must be before claim_until")
         return self
 
 
@@ -77,15 +100,18 @@ class CouponTemplate(CouponRule):
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     valid_days: int | None = None
+    claim_from: datetime | None = None
     claim_until: datetime | None = None
     total: int
+    issued: int = Field(description="How many have been claimed or granted")
     remaining: int
     per_user_limit: int
     new_user_only: bool
+    claimable: bool = Field(description="false: only granted (gift pack, share rewards), never in GET /coupons")
 
 
 class ClaimableCoupon(CouponTemplate):
-    claimed: int = Field(description="How many the caller already holds from it (0 when not logged in)")
+    claimed: int = Field(description="How many times the caller has claimed it (0 when not logged in)")
     can_claim: bool
     reason: str | None = Field(default=None, description="sold_out, limit_reached, new_users_only, claim_closed")
 

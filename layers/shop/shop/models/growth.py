@@ -63,7 +63,8 @@ class ShareInfo(BaseModel):
 
 
 class AcceptRequest(RequestModel):
-    inviter: str = Field(min_length=1, max_length=32, description="The invite code from the share path")
+    inviter: str = Field(description="The invite code from the share path; any text that is not a known code "
+                         "answers bound=false, reason unknown_code")
 
 
 class AcceptResult(BaseModel):

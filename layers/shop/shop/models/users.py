@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from shop.models.common import RequestModel
 
@@ -17,11 +17,16 @@ class LoginRequest(RequestModel):
     )
     inviter: str | None = Field(
         default=None,
-        max_length=64,
         description="The invite code the mini-program was opened with (share path ?inviter=, or the "
         "scene of a share QR code). Binds a new user to the friend who shared; ignored for returning "
-        "users and when it is not a known code - it never makes a login fail",
+        "users and when it is not a known code - whatever it holds, it never makes a login fail",
     )
+
+    @field_validator("inviter", mode="before")
+    @classmethod
+    def _ignore_malformed_inviter(cls, value: object) -> str | None:
+        # a share path is user-controlled text: anything that cannot be a code is as good as none
+        return value if isinstance(value, str) and len(value) <= 64 else None
 
 
 class LoginResponse(BaseModel):
