@@ -266,6 +266,8 @@ SAMPLES: dict[str, Sample] = {
         "name": "满200减30", "kind": "amount", "amount": 3000, "threshold": 20000, "valid_days": 30, "total": 100},
         auth="merchant"), 201),
     "ListCouponTemplatesFunction": Sample("GET /admin/coupons", lambda w: w.http("GET", "/admin/coupons", auth="merchant")),
+    "UpdateCouponTemplateFunction": Sample("PATCH /admin/coupons/{id} (a new total)", lambda w: w.http(
+        "PATCH", "/admin/coupons/c-5-off", {"total": 10_000 + next(_n)}, auth="merchant")),
     "MyShareFunction": Sample("GET /me/share", lambda w: w.http("GET", "/me/share")),
     "ShareQrcodeFunction": Sample("GET /me/share/qrcode", lambda w: w.http("GET", "/me/share/qrcode")),
     "AcceptShareFunction": Sample("POST /share/accept (a new user)", lambda w: w.http(

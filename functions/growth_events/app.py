@@ -1,6 +1,8 @@
 """GrowthEvents - reads the shop table's stream (filtered in the template to new users, new
-referrals and orders becoming PAID): grants the new-user gift pack, binds invited users and rewards
-their inviters. Kept out of login and the pay notification, so neither waits for it or fails with it."""
+referrals, orders becoming PAID and coupon templates whose total the merchant changed): grants the
+new-user gift pack, binds invited users, rewards their inviters and settles rewards owed while a
+coupon was used up. Kept out of login and the pay notification, so neither waits for it or fails
+with it."""
 
 from typing import Any
 

@@ -33,6 +33,31 @@ def test_64_buyers_race_for_one_coupon_and_one_gets_it(stack: Stack) -> None:
     assert center[template_id]["remaining"] == 0
 
 
+def test_a_campaign_cut_back_while_buyers_claim_never_issues_more_than_its_total(stack: Stack) -> None:
+    template_id = new_template(stack, total=30)
+    tokens = [login(stack, f"cutback-{uuid.uuid4().hex[:6]}-{i}") for i in range(24)]
+
+    def claim(token: str):
+        return stack.post(f"/coupons/{template_id}/claim", token=token)
+
+    def cut_back(_: Any):
+        return stack.request("PATCH", f"/admin/coupons/{template_id}", json_body={"total": 8}, token=merchant())
+
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        claims = [pool.submit(claim, t) for t in tokens[:12]]
+        patch = pool.submit(cut_back, None)
+        claims += [pool.submit(claim, t) for t in tokens[12:]]
+        replies, patched = [c.result() for c in claims], patch.result()
+    granted = sum(r.status == 201 for r in replies)
+    listed = {t["id"]: t for t in stack.get("/admin/coupons", token=merchant()).json["items"]}[template_id]
+    assert listed["issued"] == granted
+    if patched.status == 200:  # the cut came before the ninth claim: nothing beyond 8 after it
+        assert patched.json["issued"] <= granted <= 8 and listed["total"] == 8
+    else:  # more than 8 had already been claimed when the cut arrived
+        assert (patched.status, patched.error_code) == (409, "total_below_issued") and listed["total"] == 30
+    assert {r.error_code for r in replies if r.status != 201} <= {"coupon_sold_out"}
+
+
 def test_one_buyer_claiming_20_times_at_once_gets_one(stack: Stack) -> None:
     template_id = new_template(stack, total=1000, per_user_limit=1)
     token = login(stack, "eager-" + uuid.uuid4().hex[:6])

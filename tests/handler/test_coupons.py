@@ -131,6 +131,50 @@ def test_templates_are_the_merchants(api: Api, buyer: str) -> None:
     assert (again.status, again.error_code) == (409, "template_exists")
 
 
+def change(api: Api, template_id: str, body: dict[str, Any], token: str | None = None):
+    return api.request("PATCH", f"/admin/coupons/{template_id}", json_body=body, token=token or merchant_token())
+
+
+def test_the_merchant_extends_a_sold_out_campaign_and_buyers_claim_again(api: Api, buyer: str) -> None:
+    made = template(api, total=1)
+    assert claim(api, buyer, made["id"]).status == 201
+    late = login(api, "late-buyer")
+    assert claim(api, late, made["id"]).error_code == "coupon_sold_out"
+    raised = change(api, made["id"], {"total": 3})
+    assert raised.status == 200, raised.text
+    assert (raised.json["total"], raised.json["issued"], raised.json["remaining"]) == (3, 1, 2)
+    assert claim(api, late, made["id"]).status == 201
+
+
+def test_a_campaign_stopped_now_cannot_be_claimed_and_held_coupons_stay(api: Api, buyer: str) -> None:
+    made = template(api, total=100)
+    held = claim(api, buyer, made["id"]).json
+    stopped = change(api, made["id"], {"claim_until": datetime.now(UTC).isoformat()})
+    assert stopped.status == 200, stopped.text
+    other = login(api, "too-late")
+    assert claim(api, other, made["id"]).error_code == "coupon_claim_closed"
+    center = {c["id"]: c for c in api.get("/coupons", token=other).json["items"]}
+    assert center.get(made["id"], {"reason": "claim_closed"})["reason"] == "claim_closed"
+    mine = api.get("/me/coupons?status=available", token=buyer).json["items"]
+    assert [c["id"] for c in mine] == [held["id"]]  # what was claimed is still the buyer's to use
+
+
+def test_changing_a_campaign_is_the_merchants_and_keeps_its_rules(api: Api, buyer: str) -> None:
+    made = template(api, total=5, claim_until="2031-01-01T00:00:00+08:00")
+    for _ in range(2):
+        claim(api, login(api, f"early-{_}"), made["id"])
+    assert change(api, made["id"], {"total": 9}, token=buyer).status == 401
+    assert change(api, "no-such-coupon", {"total": 9}).error_code == "coupon_not_found"
+    below = change(api, made["id"], {"total": 1})
+    assert (below.status, below.error_code, below.json["error"]["details"]) == (409, "total_below_issued", {"issued": 2})
+    inverted = change(api, made["id"], {"claim_from": "2031-06-01T00:00:00+08:00"})
+    assert (inverted.status, inverted.error_code) == (409, "invalid_claim_window")
+    for body in ({}, {"total": 0}, {"kind": "percent"}, {"claim_from": "2031-02-01T00:00:00Z", "claim_until": "2031-01-01T00:00:00Z"}):
+        assert change(api, made["id"], body).status == 400, body
+    listed = {t["id"]: t for t in api.get("/admin/coupons", token=merchant_token()).json["items"]}[made["id"]]
+    assert (listed["total"], listed["issued"], listed["kind"], listed["amount"]) == (5, 2, "amount", 1000)
+
+
 # ---------------------------------------------------------------- at checkout
 
 def test_preview_lists_applicable_coupons_and_applies_the_chosen_ones(api: Api, buyer: str, address_id: str) -> None:

@@ -183,7 +183,8 @@ def test_the_third_paying_friend_earns_the_tier_once(api: Api, stream: TableStre
     friends = [sign_up(api, f"friend-{i}", inviter=code)[0] for i in range(4)]
     stream.drain()
     assert share(api, alice)["tiers"][0] == {"id": "t3", "title": "邀请3位好友 得8折券", "friends": 3,
-                                               "template_id": "reward-3", "reached": False, "remaining": 3, "granted": False}
+                                               "template_id": "reward-3", "reached": False, "remaining": 3, "granted": False,
+                                               "owed": False}
     paid_records = []
     for i, friend in enumerate(friends[:3]):
         buy_and_pay(api, wechat, friend, copies=3 if i == 2 else 1)  # WeChat Pay repeats the third one
@@ -233,22 +234,31 @@ def test_counting_on_registration_rewards_at_sign_up(api: Api, stream: TableStre
     assert [c["template_id"] for c in coupons_of(api, alice) if c["template_id"].startswith("reward")] == ["reward-10"]
 
 
-def test_a_reward_whose_coupon_is_used_up_is_granted_when_it_is_topped_up(api: Api, stream: TableStream) -> None:
+def test_a_reward_whose_coupon_is_used_up_is_owed_and_granted_when_the_merchant_adds_more(
+        api: Api, stream: TableStream) -> None:
     config = api.get("/admin/growth", token=merchant_token()).json
     config.update(qualify_on="registration", tiers=[{"id": "t1", "friends": 1, "template_id": "reward-10", "title": "1"}])
     api.request("PUT", "/admin/growth", json_body=config, token=merchant_token())
+    total = int(table().get_item(Key={"PK": "COUPONS", "SK": "TEMPLATE#reward-10"})["Item"]["total"])
     table().update_item(Key={"PK": "COUPONS", "SK": "TEMPLATE#reward-10"}, UpdateExpression="SET issued = #t",
                         ExpressionAttributeNames={"#t": "total"})
     alice, _ = sign_up(api, "alice")
     code = share(api, alice)["invite_code"]
     sign_up(api, "ivy", inviter=code)
-    stream.drain()  # no failure: nothing to grant
-    assert share(api, alice)["rewards"] == [] and share(api, alice)["tiers"][0]["reached"] is True
-    table().update_item(Key={"PK": "COUPONS", "SK": "TEMPLATE#reward-10"}, UpdateExpression="SET #t = #t + :n",
-                        ExpressionAttributeNames={"#t": "total"}, ExpressionAttributeValues={":n": 10})
-    sign_up(api, "jack", inviter=code)  # the next qualifying friend grants what is owed
-    stream.drain()
-    assert [r["tier_id"] for r in share(api, alice)["rewards"]] == ["t1"]
+    stream.drain()  # no failure: nothing can be granted
+    stream.drain()  # and a second delivery changes nothing
+    tier = share(api, alice)["tiers"][0]
+    assert share(api, alice)["rewards"] == [] and (tier["reached"], tier["granted"], tier["owed"]) == (True, False, True)
+    raised = api.request("PATCH", "/admin/coupons/reward-10", json_body={"total": total + 5}, token=merchant_token())
+    assert raised.status == 200, raised.text
+    stream.drain()  # the change of total reaches GrowthEvents: no new friend needed
+    mine = share(api, alice)
+    assert [r["tier_id"] for r in mine["rewards"]] == ["t1"] and mine["tiers"][0]["owed"] is False
+    assert [c["template_id"] for c in coupons_of(api, alice) if c["source"] == "share_reward"] == ["reward-10"]
+    assert "total_changed_at" not in table().get_item(Key={"PK": "COUPONS", "SK": "TEMPLATE#reward-10"})["Item"]
+    api.request("PATCH", "/admin/coupons/reward-10", json_body={"total": total + 6}, token=merchant_token())
+    stream.drain()  # settling again grants nothing twice
+    assert len(share(api, alice)["rewards"]) == 1 and issued("reward-10") == total + 1
 
 
 def test_a_failing_record_is_reported_with_everything_after_it(api: Api, stream: TableStream,

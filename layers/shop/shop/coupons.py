@@ -22,6 +22,7 @@ docs/coupons.md for the rules.
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,7 +31,15 @@ from shop import db
 from shop.clock import SHANGHAI, iso_from_epoch, now_epoch
 from shop.errors import Conflict, Forbidden, NotFound
 from shop.ids import new_id
-from shop.models.coupons import ClaimableCoupon, CouponCenter, CouponTemplate, CouponTemplateInput, MyCoupon, MyCouponList
+from shop.models.coupons import (
+    ClaimableCoupon,
+    CouponCenter,
+    CouponTemplate,
+    CouponTemplateChange,
+    CouponTemplateInput,
+    MyCoupon,
+    MyCouponList,
+)
 from shop.observability import MetricUnit, metrics
 
 MAX_STACK = 3  # coupons one order may combine (stackable ones only)
@@ -93,6 +102,49 @@ def create_template(data: CouponTemplateInput) -> CouponTemplate:
             raise Conflict("A coupon template with this id exists.", code="template_exists") from None
         raise
     return template_view({k: v for k, v in item.items() if v is not None})
+
+
+def change_template(template_id: str, change: CouponTemplateChange) -> CouponTemplate:
+    """A running campaign's total and claim window, in one conditional write: the total never below
+    what was issued, the window never inverted. A changed total is stamped (``total_changed_at``) so
+    the growth stream consumer grants share rewards that were owed while the coupon was used up."""
+    sets: list[str] = []
+    values: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    conditions = ["attribute_exists(PK)"]
+    if change.total is not None:
+        names["#total"] = "total"
+        sets += ["#total = :total", "total_changed_at = :now_ms"]
+        values |= {":total": change.total, ":now_ms": time.time_ns() // 1_000_000}
+        conditions.append("issued <= :total")
+    for name, other, op in (("claim_from", "claim_until", "<"), ("claim_until", "claim_from", ">")):
+        value = getattr(change, name)
+        if value is not None:
+            sets.append(f"{name} = :{name}")
+            values[f":{name}"] = _epoch(value)
+            if getattr(change, other) is None:  # keep the window the right way round with what is stored
+                conditions.append(f"(attribute_not_exists({other}) OR :{name} {op} {other})")
+    try:
+        resp = db.client().update_item(
+            TableName=db.table(), Key=template_key(template_id), UpdateExpression="SET " + ", ".join(sets),
+            ConditionExpression=" AND ".join(conditions), **({"ExpressionAttributeNames": names} if names else {}),
+            ExpressionAttributeValues={k: db.to_value(v) for k, v in values.items()},
+            ReturnValues="ALL_NEW", ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    except Exception as exc:
+        if not db.is_condition_failure(exc):
+            raise
+        old = exc.response.get("Item")  # type: ignore[attr-defined]
+        if not old:
+            raise NotFound("No such coupon.", code="coupon_not_found") from None
+        current = db.from_item(old)
+        if change.total is not None and current.get("issued", 0) > change.total:
+            raise Conflict("The total cannot be below how many were already issued.", code="total_below_issued",
+                           details={"issued": current.get("issued", 0)}) from None
+        raise Conflict("claim_from must stay before claim_until.", code="invalid_claim_window",
+                       details={k: iso_from_epoch(current[k]) for k in ("claim_from", "claim_until")
+                                if current.get(k)}) from None
+    return template_view(db.from_item(resp["Attributes"]))
 
 
 def template_view(item: dict[str, Any]) -> CouponTemplate:

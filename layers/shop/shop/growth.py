@@ -202,6 +202,10 @@ def grant_reached_tiers(inviter_id: str, config: GrowthConfig) -> list[str]:
     return done
 
 
+def _owed_key(user_id: str, tier_id: str) -> dict[str, dict[str, str]]:
+    return _user_key(user_id, f"SHARE#OWED#{tier_id}")
+
+
 def _grant_tier(user_id: str, tier_id: str, template_id: str, friends: int) -> bool:
     template = coupons.load_template(template_id)
     now = now_epoch()
@@ -211,6 +215,7 @@ def _grant_tier(user_id: str, tier_id: str, template_id: str, friends: int) -> b
     reasons = db.transact_reasons([
         {"Put": {"TableName": db.table(), "Item": db.to_item(reward), "ConditionExpression": "attribute_not_exists(PK)"}},
         *coupons.grant_actions(user_id, template, coupon_id=coupon_id, source="share_reward", now=now),
+        {"Delete": {"TableName": db.table(), "Key": _owed_key(user_id, tier_id)}},  # no longer owed, if it was
     ])
     if reasons is None:
         metrics.add_metric(name="ShareRewardGranted", unit=MetricUnit.Count, value=1)
@@ -220,11 +225,40 @@ def _grant_tier(user_id: str, tier_id: str, template_id: str, friends: int) -> b
         return False  # granted by a concurrent or earlier event
     if reasons[1] != "ConditionalCheckFailed":
         raise db.TransactionFailed(reasons)
-    # The template is used up or past its end: nothing was written; the next qualifying event tries again.
+    # The template is used up or past its end: nothing was written. The reward is recorded as owed,
+    # under the template, for when the merchant raises its total (settle_owed_rewards); the sharer's
+    # next qualifying friend tries again too.
+    at = iso_from_epoch(now)
+    db.client().update_item(  # an upsert: a repeated event keeps the first `since`
+        TableName=db.table(), Key=_owed_key(user_id, tier_id),
+        UpdateExpression="SET #t = :type, user_id = :user, tier_id = :tier, template_id = :tpl, "
+                         "since = if_not_exists(since, :at), gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)",
+        ExpressionAttributeNames={"#t": "type"},
+        ExpressionAttributeValues={k: db.to_value(v) for k, v in {
+            ":type": "share_reward_owed", ":user": user_id, ":tier": tier_id, ":tpl": template_id, ":at": at,
+            ":gpk": f"REWARD_OWED#{template_id}", ":gsk": f"{at}#{user_id}"}.items()},
+    )
     metrics.add_metric(name="ShareRewardUnavailable", unit=MetricUnit.Count, value=1)
     logger.error("share reward coupon unavailable", extra={"user_id": user_id, "tier_id": tier_id,
                                                            "template_id": template_id, "reasons": reasons})
     return False
+
+
+def settle_owed_rewards(template_id: str, changed_at: int, config: GrowthConfig) -> int:
+    """A coupon template's total changed: grant what each sharer owed that coupon is due (every
+    reached tier, as on a qualifying event). Then the template's change stamp is cleared - unless a
+    newer change stamped it again, whose own stream record comes next. The number of sharers settled."""
+    owed = db.query_all(IndexName="GSI1", KeyConditionExpression="gsi1pk = :pk",
+                        ExpressionAttributeValues={":pk": {"S": f"REWARD_OWED#{template_id}"}})
+    sharers = sorted({o["user_id"] for o in owed})
+    for user_id in sharers:
+        grant_reached_tiers(user_id, config)
+    db.update_if(Key=coupons.template_key(template_id), UpdateExpression="REMOVE total_changed_at",
+                 ConditionExpression="total_changed_at = :seen",
+                 ExpressionAttributeValues={":seen": {"N": str(changed_at)}})
+    if sharers:
+        logger.info("owed share rewards settled", extra={"template_id": template_id, "sharers": len(sharers)})
+    return len(sharers)
 
 
 def grant_gift_pack(user_id: str, config: GrowthConfig) -> list[str]:
@@ -265,10 +299,11 @@ def share_info(user_id: str) -> ShareInfo:
     stats = next((i for i in items if i["SK"] == "SHARE#STATS"), {})
     rewards = sorted((i for i in items if i["SK"].startswith("SHARE#REWARD#")), key=lambda i: i["granted_at"])
     granted = {r["tier_id"] for r in rewards}
+    owed = {i["tier_id"] for i in items if i["SK"].startswith("SHARE#OWED#")}
     qualified = stats.get("qualified", 0)
     tiers = [TierProgress(id=t.id, title=t.title, friends=t.friends, template_id=t.template_id,
                           reached=qualified >= t.friends, remaining=max(t.friends - qualified, 0),
-                          granted=t.id in granted) for t in config.tiers]
+                          granted=t.id in granted, owed=t.id in owed and t.id not in granted) for t in config.tiers]
     return ShareInfo(
         invite_code=code, share_path=share_path(code), qualify_on=config.qualify_on,
         invited=stats.get("invited", 0), qualified=qualified, tiers=tiers,
@@ -291,6 +326,7 @@ class ChangeHandler:
       a REFERRAL inserted                   qualification, if friends count on registration or this
                                             one has already paid
       an order PENDING_PAYMENT -> PAID      qualification, if friends count on their first paid order
+      a coupon template's total changed     the share rewards owed while that coupon was used up
     """
 
     def __init__(self) -> None:
@@ -315,6 +351,8 @@ class ChangeHandler:
               and change.old.get("status") == "PENDING_PAYMENT"):
             if self.config.qualify_on == "first_paid_order":
                 qualify(item["user_id"], self.config)
+        elif change.event == "MODIFY" and kind == "coupon_template" and item.get("total_changed_at"):
+            settle_owed_rewards(item["template_id"], item["total_changed_at"], self.config)
 
 
 def _has_paid(user_id: str) -> bool:

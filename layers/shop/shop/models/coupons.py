@@ -71,14 +71,7 @@ class CouponTemplateInput(CouponRule, RequestModel):
     @field_validator("valid_from", "valid_until", "claim_from", "claim_until")
     @classmethod
     def _shop_time(cls, value: datetime | None) -> datetime | None:
-        # a merchant writes shop time: a time without an offset is Beijing time, not UTC
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=SHANGHAI)
-        if not EARLIEST <= value < LATEST:
-            raise ValueError("must be between 2000 and 2100")
-        return value.astimezone(UTC)
+        return shop_time(value)
 
     @model_validator(mode="after")
     def _validity(self) -> CouponTemplateInput:
@@ -89,6 +82,42 @@ class CouponTemplateInput(CouponRule, RequestModel):
             raise ValueError("valid_from belongs to a fixed window; with valid_days a coupon is valid from its claim")
         if self.valid_from and self.valid_until and self.valid_from >= self.valid_until:
             raise ValueError("valid_from must be before valid_until")
+        if self.claim_from and self.claim_until and self.claim_from >= self.claim_until:
+            raise ValueError("claim_from must be before claim_until")
+        return self
+
+
+def shop_time(value: datetime | None) -> datetime | None:
+    """A time the merchant wrote: without an offset it is Beijing time, not UTC; 2000-2100 only."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=SHANGHAI)
+    if not EARLIEST <= value < LATEST:
+        raise ValueError("must be between 2000 and 2100")
+    return value.astimezone(UTC)
+
+
+class CouponTemplateChange(RequestModel):
+    """PATCH /admin/coupons/{id}: what a running campaign may change. The rule, the validity and the
+    limits of coupons already held never change (each held coupon carries its own copy)."""
+
+    total: int | None = Field(default=None, ge=1, le=10_000_000,
+                              description="The new total: more to extend a campaign (a share reward that found its "
+                              "coupon used up is then granted), or fewer, never below how many were issued")
+    claim_from: datetime | None = Field(default=None, description="Claimable from (ISO 8601; without an offset, "
+                                        "Beijing time)")
+    claim_until: datetime | None = Field(default=None, description="Claimable until: now to stop a campaign")
+
+    @field_validator("claim_from", "claim_until")
+    @classmethod
+    def _shop_time(cls, value: datetime | None) -> datetime | None:
+        return shop_time(value)
+
+    @model_validator(mode="after")
+    def _something(self) -> CouponTemplateChange:
+        if self.total is None and self.claim_from is None and self.claim_until is None:
+            raise ValueError("give total, claim_from or claim_until")
         if self.claim_from and self.claim_until and self.claim_from >= self.claim_until:
             raise ValueError("claim_from must be before claim_until")
         return self
