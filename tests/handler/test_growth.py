@@ -261,6 +261,80 @@ def test_a_reward_whose_coupon_is_used_up_is_owed_and_granted_when_the_merchant_
     assert len(share(api, alice)["rewards"]) == 1 and issued("reward-10") == total + 1
 
 
+def _rewards_run_out(api: Api, template_id: str = "reward-10") -> int:
+    """One friend earns tier t1 (the given coupon) at sign-up, and that coupon is used up; its total."""
+    config = api.get("/admin/growth", token=merchant_token()).json
+    config.update(qualify_on="registration", tiers=[{"id": "t1", "friends": 1, "template_id": template_id, "title": "1"}])
+    api.request("PUT", "/admin/growth", json_body=config, token=merchant_token())
+    key = {"PK": "COUPONS", "SK": f"TEMPLATE#{template_id}"}
+    table().update_item(Key=key, UpdateExpression="SET issued = #t", ExpressionAttributeNames={"#t": "total"})
+    return int(table().get_item(Key=key)["Item"]["total"])
+
+
+def _owed_sharers(api: Api, stream: TableStream, names: list[str]) -> list[str]:
+    tokens = []
+    for name in names:
+        token, _ = sign_up(api, name)
+        sign_up(api, name + "-friend", inviter=share(api, token)["invite_code"])
+        stream.drain()
+        tokens.append(token)
+    return tokens
+
+
+def test_a_top_up_settles_owed_rewards_once_first_come_first_served(api: Api, stream: TableStream,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    total = _rewards_run_out(api)
+    first, second, third = _owed_sharers(api, stream, ["ann", "ben", "cat"])
+    settles = []
+    original = growth.settle_owed_rewards
+    monkeypatch.setattr(growth, "settle_owed_rewards", lambda *a: settles.append(1) or original(*a))
+    api.request("PATCH", "/admin/coupons/reward-10", json_body={"total": total + 2}, token=merchant_token())
+    stream.drain()
+    assert len(settles) == 1  # the grants that follow the change are not changes of the total
+    assert [bool(share(api, t)["rewards"]) for t in (first, second, third)] == [True, True, False]
+    assert share(api, third)["tiers"][0]["owed"] is True and issued("reward-10") == total + 2
+
+
+def test_a_top_up_between_a_failed_grant_and_its_owed_record_is_not_missed(api: Api, stream: TableStream,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    total = _rewards_run_out(api)
+    record = growth._record_owed
+
+    def top_up_first(*args: Any) -> None:  # the merchant's top-up is settled before the record is written
+        api.request("PATCH", "/admin/coupons/reward-10", json_body={"total": total + 1}, token=merchant_token())
+        record(*args)
+
+    monkeypatch.setattr(growth, "_record_owed", top_up_first)
+    (dan,) = _owed_sharers(api, stream, ["dan"])
+    assert [r["tier_id"] for r in share(api, dan)["rewards"]] == ["t1"] and share(api, dan)["tiers"][0]["owed"] is False
+
+
+def test_a_reward_whose_coupon_has_expired_is_not_owed(api: Api, stream: TableStream) -> None:
+    _rewards_run_out(api)
+    table().update_item(Key={"PK": "COUPONS", "SK": "TEMPLATE#reward-10"}, UpdateExpression="SET valid_until = :past",
+                        ExpressionAttributeValues={":past": 978307200})  # 2001: no top-up can pay it
+    (eve,) = _owed_sharers(api, stream, ["eve"])
+    tier = share(api, eve)["tiers"][0]
+    assert (tier["reached"], tier["granted"], tier["owed"]) == (True, False, False)
+
+
+def test_an_owed_record_left_by_a_changed_tier_is_dropped_by_the_next_top_up(api: Api, stream: TableStream) -> None:
+    total = _rewards_run_out(api)
+    (fay,) = _owed_sharers(api, stream, ["fay"])
+    config = api.get("/admin/growth", token=merchant_token()).json
+    config["tiers"][0]["template_id"] = "reward-3"  # the merchant now gives another coupon for this tier
+    api.request("PUT", "/admin/growth", json_body=config, token=merchant_token())
+    assert share(api, fay)["tiers"][0]["owed"] is False  # owed a coupon the tier no longer gives
+    api.request("PATCH", "/admin/coupons/reward-10", json_body={"total": total + 5}, token=merchant_token())
+    stream.drain()
+    assert "Item" not in table().get_item(Key={"PK": share_pk(api, fay), "SK": "SHARE#OWED#t1"})
+    assert issued("reward-10") == total
+
+
+def share_pk(api: Api, token: str) -> str:
+    return "USER#" + api.get("/me", token=token).json["id"]
+
+
 def test_a_failing_record_is_reported_with_everything_after_it(api: Api, stream: TableStream,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     sign_up(api, "kim")

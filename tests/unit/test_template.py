@@ -123,10 +123,13 @@ def test_growth_reads_the_table_stream_and_keeps_what_fails(template: Template) 
     from infra.local.streams import RecordFilter
 
     accept = RecordFilter(tuple(f["Pattern"] for f in source["FilterCriteria"]["Filters"]))
-    template_item = {"type": {"S": "coupon_template"}, "template_id": {"S": "reward-3"}, "issued": {"N": "7"}}
+    template_item = {"type": {"S": "coupon_template"}, "template_id": {"S": "reward-3"}, "issued": {"N": "7"},
+                     "claimable": {"BOOL": False}}
     changed = {**template_item, "total_changed_at": {"N": "1795600000000"}}
     assert accept({"eventName": "MODIFY", "dynamodb": {"NewImage": changed, "OldImage": template_item}})
     assert not accept({"eventName": "MODIFY", "dynamodb": {"NewImage": template_item, "OldImage": template_item}})
+    claimable = {**changed, "claimable": {"BOOL": True}}  # rewards are grant-only: nothing is owed a claimable coupon
+    assert not accept({"eventName": "MODIFY", "dynamodb": {"NewImage": claimable, "OldImage": template_item}})
     assert accept({"eventName": "INSERT", "dynamodb": {"NewImage": {"type": {"S": "user"}}}})
     assert not accept({"eventName": "INSERT", "dynamodb": {"NewImage": {"type": {"S": "coupon"}}}})
     failures = source["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]

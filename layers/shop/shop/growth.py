@@ -24,6 +24,7 @@ PENDING_PAYMENT -> PAID.
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -206,8 +207,12 @@ def _owed_key(user_id: str, tier_id: str) -> dict[str, dict[str, str]]:
     return _user_key(user_id, f"SHARE#OWED#{tier_id}")
 
 
-def _grant_tier(user_id: str, tier_id: str, template_id: str, friends: int) -> bool:
-    template = coupons.load_template(template_id)
+def _grant_tier(user_id: str, tier_id: str, template_id: str, friends: int, *, attempts: int = 2) -> bool:
+    try:
+        template = coupons.load_template(template_id)
+    except NotFound:  # cannot happen through the API (templates are never deleted); not worth a retry loop
+        logger.error("share reward template missing", extra={"tier_id": tier_id, "template_id": template_id})
+        return False
     now = now_epoch()
     coupon_id = reward_coupon_id(user_id, tier_id)
     reward = {"PK": f"USER#{user_id}", "SK": f"SHARE#REWARD#{tier_id}", "type": "share_reward", "tier_id": tier_id,
@@ -225,40 +230,68 @@ def _grant_tier(user_id: str, tier_id: str, template_id: str, friends: int) -> b
         return False  # granted by a concurrent or earlier event
     if reasons[1] != "ConditionalCheckFailed":
         raise db.TransactionFailed(reasons)
-    # The template is used up or past its end: nothing was written. The reward is recorded as owed,
-    # under the template, for when the merchant raises its total (settle_owed_rewards); the sharer's
-    # next qualifying friend tries again too.
-    at = iso_from_epoch(now)
-    db.client().update_item(  # an upsert: a repeated event keeps the first `since`
-        TableName=db.table(), Key=_owed_key(user_id, tier_id),
-        UpdateExpression="SET #t = :type, user_id = :user, tier_id = :tier, template_id = :tpl, "
-                         "since = if_not_exists(since, :at), gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)",
-        ExpressionAttributeNames={"#t": "type"},
-        ExpressionAttributeValues={k: db.to_value(v) for k, v in {
-            ":type": "share_reward_owed", ":user": user_id, ":tier": tier_id, ":tpl": template_id, ":at": at,
-            ":gpk": f"REWARD_OWED#{template_id}", ":gsk": f"{at}#{user_id}"}.items()},
-    )
+    # The template is used up or past its end. First record the reward as owed (unless it has been
+    # granted meanwhile), then look at the template again: a top-up that came between the failed
+    # grant and this record was settled without it, so a template with room now is tried again
+    # here; a template past its end can never pay the reward, so it is not owed after all.
+    _record_owed(user_id, tier_id, template_id, now)
+    current = coupons.load_template(template_id)
+    if current.get("valid_until") and current["valid_until"] <= now_epoch():
+        db.client().delete_item(TableName=db.table(), Key=_owed_key(user_id, tier_id))
+    elif current.get("issued", 0) < current["total"] and attempts > 1:
+        return _grant_tier(user_id, tier_id, template_id, friends, attempts=attempts - 1)
     metrics.add_metric(name="ShareRewardUnavailable", unit=MetricUnit.Count, value=1)
     logger.error("share reward coupon unavailable", extra={"user_id": user_id, "tier_id": tier_id,
                                                            "template_id": template_id, "reasons": reasons})
     return False
 
 
-def settle_owed_rewards(template_id: str, changed_at: int, config: GrowthConfig) -> int:
-    """A coupon template's total changed: grant what each sharer owed that coupon is due (every
-    reached tier, as on a qualifying event). Then the template's change stamp is cleared - unless a
-    newer change stamped it again, whose own stream record comes next. The number of sharers settled."""
+def _record_owed(user_id: str, tier_id: str, template_id: str, now: int) -> None:
+    """USER#<id> / SHARE#OWED#<tier>, indexed under the template, unless the reward exists (a
+    concurrent event may have granted it). An upsert: a repeated event keeps the first ``since``."""
+    at, ms = iso_from_epoch(now), time.time_ns() // 1_000_000
+    db.transact([
+        {"ConditionCheck": {"TableName": db.table(), "Key": _user_key(user_id, f"SHARE#REWARD#{tier_id}"),
+                            "ConditionExpression": "attribute_not_exists(PK)"}},
+        {"Update": {
+            "TableName": db.table(), "Key": _owed_key(user_id, tier_id),
+            "UpdateExpression": "SET #t = :type, user_id = :user, tier_id = :tier, template_id = :tpl, "
+                                "since = if_not_exists(since, :at), gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)",
+            "ExpressionAttributeNames": {"#t": "type"},
+            "ExpressionAttributeValues": {k: db.to_value(v) for k, v in {
+                ":type": "share_reward_owed", ":user": user_id, ":tier": tier_id, ":tpl": template_id, ":at": at,
+                ":gpk": f"REWARD_OWED#{template_id}", ":gsk": f"{ms:015d}#{user_id}"}.items()},
+        }},
+    ])
+
+
+def settle_owed_rewards(template: dict[str, Any], config: GrowthConfig) -> int:
+    """A grant-only coupon template's total changed: grant what the sharers owed that coupon are due,
+    longest waiting first and no more than the template has room for (each owes one coupon of it),
+    as a qualifying event would (every reached tier). Records left from a configuration that no
+    longer gives this coupon for that tier are removed. Then the template's change stamp is cleared -
+    unless a newer change stamped it again, whose own stream record comes next. Sharers settled."""
+    template_id = template["template_id"]
     owed = db.query_all(IndexName="GSI1", KeyConditionExpression="gsi1pk = :pk",
                         ExpressionAttributeValues={":pk": {"S": f"REWARD_OWED#{template_id}"}})
-    sharers = sorted({o["user_id"] for o in owed})
-    for user_id in sharers:
-        grant_reached_tiers(user_id, config)
+    tiers = {t.id: t for t in config.tiers}
+    room = max(template["total"] - template.get("issued", 0), 0)
+    settled = 0
+    for record in owed:  # in GSI1 order: since, then user
+        tier = tiers.get(record["tier_id"])
+        if tier is None or tier.template_id != template_id:
+            db.client().delete_item(TableName=db.table(), Key=_owed_key(record["user_id"], record["tier_id"]))
+            continue
+        if settled >= room:
+            break
+        grant_reached_tiers(record["user_id"], config)
+        settled += 1
     db.update_if(Key=coupons.template_key(template_id), UpdateExpression="REMOVE total_changed_at",
                  ConditionExpression="total_changed_at = :seen",
-                 ExpressionAttributeValues={":seen": {"N": str(changed_at)}})
-    if sharers:
-        logger.info("owed share rewards settled", extra={"template_id": template_id, "sharers": len(sharers)})
-    return len(sharers)
+                 ExpressionAttributeValues={":seen": {"N": str(template["total_changed_at"])}})
+    if settled:
+        logger.info("owed share rewards settled", extra={"template_id": template_id, "sharers": settled})
+    return settled
 
 
 def grant_gift_pack(user_id: str, config: GrowthConfig) -> list[str]:
@@ -299,11 +332,12 @@ def share_info(user_id: str) -> ShareInfo:
     stats = next((i for i in items if i["SK"] == "SHARE#STATS"), {})
     rewards = sorted((i for i in items if i["SK"].startswith("SHARE#REWARD#")), key=lambda i: i["granted_at"])
     granted = {r["tier_id"] for r in rewards}
-    owed = {i["tier_id"] for i in items if i["SK"].startswith("SHARE#OWED#")}
+    owed = {(i["tier_id"], i["template_id"]) for i in items if i["SK"].startswith("SHARE#OWED#")}
     qualified = stats.get("qualified", 0)
     tiers = [TierProgress(id=t.id, title=t.title, friends=t.friends, template_id=t.template_id,
                           reached=qualified >= t.friends, remaining=max(t.friends - qualified, 0),
-                          granted=t.id in granted, owed=t.id in owed and t.id not in granted) for t in config.tiers]
+                          granted=t.id in granted, owed=(t.id, t.template_id) in owed and t.id not in granted)
+             for t in config.tiers]
     return ShareInfo(
         invite_code=code, share_path=share_path(code), qualify_on=config.qualify_on,
         invited=stats.get("invited", 0), qualified=qualified, tiers=tiers,
@@ -351,8 +385,10 @@ class ChangeHandler:
               and change.old.get("status") == "PENDING_PAYMENT"):
             if self.config.qualify_on == "first_paid_order":
                 qualify(item["user_id"], self.config)
-        elif change.event == "MODIFY" and kind == "coupon_template" and item.get("total_changed_at"):
-            settle_owed_rewards(item["template_id"], item["total_changed_at"], self.config)
+        elif (change.event == "MODIFY" and kind == "coupon_template" and item.get("total_changed_at")
+              and change.old.get("total_changed_at") != item["total_changed_at"]):
+            # the change itself, not the grants and claims that follow while the stamp is on
+            settle_owed_rewards(item, self.config)
 
 
 def _has_paid(user_id: str) -> bool:

@@ -44,8 +44,8 @@ class TierProgress(BaseModel):
     reached: bool
     remaining: int = Field(description="Qualified friends still needed")
     granted: bool = Field(description="The reward coupon is in the caller's coupons")
-    owed: bool = Field(default=False, description="Reached, but the reward coupon had run out: it is granted as "
-                       "soon as the merchant adds more")
+    owed: bool = Field(default=False, description="Reached, but the reward coupon had run out: it is granted "
+                       "when the merchant adds more")
 
 
 class EarnedReward(BaseModel):
