@@ -175,11 +175,12 @@ def cancellation_reasons(exc: BaseException) -> list[str]:
     return []
 
 
-def _write_transaction(actions: list[dict[str, Any]]) -> list[str] | None:
-    """TransactWriteItems, retried while DynamoDB cancels it only because another request was
-    changing one of its items at the same moment (TransactionConflict: a hot SKU, a coupon template
-    many buyers claim at once, an inviter's counters). A cancellation a condition caused is never
-    retried: its reasons are returned. When the conflicts outlast the retries the error is raised;
+def transact_reasons(actions: list[dict[str, Any]]) -> list[str] | None:
+    """TransactWriteItems: None when it was written; when a condition cancelled it, each action's
+    reason code in order ('None' for actions that were fine), for callers that say which condition
+    failed. A cancellation caused only by another request changing one of the items at the same
+    moment (TransactionConflict: a hot SKU, a coupon template many buyers claim at once, an
+    inviter's counters) is retried; when the conflicts outlast the retries the error is raised, and
     ``is_transient`` calls it transient, so callers answer 503 (or a stream retries the record)."""
     import random
     import time
@@ -206,17 +207,10 @@ def _only_conflicts(reasons: list[str]) -> bool:
     return any(r in RETRYABLE_REASONS for r in reasons) and all(r in RETRYABLE_REASONS or r == "None" for r in reasons)
 
 
-def transact_reasons(actions: list[dict[str, Any]]) -> list[str] | None:
-    """TransactWriteItems: None when it was written; when a condition cancelled it, each action's
-    reason code in order ('None' for actions that were fine), for callers that say which condition
-    failed. Conflicts with concurrent writers are retried first (``_write_transaction``)."""
-    return _write_transaction(actions)
-
-
 def transact(actions: list[dict[str, Any]]) -> bool:
     """TransactWriteItems: True when it was written, False when a condition stopped it (then
     nothing was written). Other failures raise."""
-    reasons = _write_transaction(actions)
+    reasons = transact_reasons(actions)
     if reasons is None:
         return True
     if "ConditionalCheckFailed" in reasons:

@@ -182,11 +182,8 @@ def qualify(invitee_id: str, config: GrowthConfig) -> None:
 
 
 def _share_items(user_id: str) -> list[dict[str, Any]]:
-    resp = db.client().query(
-        TableName=db.table(), ConsistentRead=True, KeyConditionExpression="PK = :pk AND begins_with(SK, :s)",
-        ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}, ":s": {"S": "SHARE#"}},
-    )
-    return [db.from_item(i) for i in resp.get("Items", [])]
+    return db.query_all(ConsistentRead=True, KeyConditionExpression="PK = :pk AND begins_with(SK, :s)",
+                        ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}, ":s": {"S": "SHARE#"}})
 
 
 def grant_reached_tiers(inviter_id: str, config: GrowthConfig) -> list[str]:
