@@ -22,7 +22,7 @@ def _banner(stack: LocalStack) -> str:
   minishop local stack is up
 
   API              {url}
-  WeChat simulator {stack.wechat.url}   (code2session, stable_token; see infra/local/wechat_sim.py)
+  WeChat simulator {stack.wechat.url}   (code2session, stable_token, getwxacodeunlimit, WeChat Pay v3; see infra/local/wechat_sim.py)
   DynamoDB (moto)  {stack.moto.url}   tables: {", ".join(stack.table_names.values())}
   Dev credentials  {creds_dir}/   (AppID {stack.creds["wechat_app_id"]}; WeChat Pay keys, APIv3 key)
 
