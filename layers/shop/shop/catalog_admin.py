@@ -13,17 +13,18 @@ from shop.catalog import ID_PATTERN, SKU_ID_PATTERN, normalize_search
 from shop.clock import iso, now_utc
 from shop.errors import InvalidRequest
 from shop.models.catalog import DetailBlock, SpecDimension, Video
+from shop.models.common import TextChecked
 from shop.money import Fen
 
 
-class CategoryInput(BaseModel):
+class CategoryInput(TextChecked):
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, max_length=20)
     icon_url: str | None = None
     sort: int = Field(default=0, ge=0, le=100_000)
 
 
-class SkuInput(BaseModel):
+class SkuInput(TextChecked):
     id: str = Field(pattern=SKU_ID_PATTERN, description="<product id>.<variant>")
     specs: dict[str, str]
     price: Fen
@@ -32,7 +33,7 @@ class SkuInput(BaseModel):
     image_url: str | None = None
 
 
-class ProductInput(BaseModel):
+class ProductInput(TextChecked):
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1, max_length=60)
     subtitle: str | None = Field(default=None, max_length=120)

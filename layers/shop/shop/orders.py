@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 import zlib
 from datetime import UTC, datetime
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # placing an order imports it when it runs; the other order f
     from shop.models.checkout import CheckoutRequest
 
 DUE_SHARDS = 4
+ORDER_ID_RE = re.compile(r"o[0-9a-f]{25}")  # order_id_for's shape
 PENDING = "PENDING_PAYMENT"
 
 
@@ -178,10 +180,13 @@ def list_for(user_id: str, *, status: str | None, cursor: str | None, limit: int
     }
     if cursor:
         payload = pagination.decode(cursor)
-        if payload.get("s") != (status or "") or not isinstance(payload.get("o"), str) or not isinstance(payload.get("k"), str):
-            raise pagination.invalid_cursor()
-        order_id = payload["o"]
-        if not order_id.isalnum():
+        order_id, sort_key = payload.get("o"), payload.get("k")
+        # Every part is checked against the exact shape this function writes: DynamoDB rejects an
+        # empty or foreign key string with a ValidationException (a 500), never an empty page.
+        if (payload.get("s") != (status or "") or set(payload) != {"s", "o", "k"}
+                or not isinstance(order_id, str) or not ORDER_ID_RE.fullmatch(order_id)
+                or not isinstance(sort_key, str) or sort_key != f"{sort_key[:13]}#{order_id}"
+                or not sort_key[:13].isdigit() or not sort_key[:13].isascii()):
             raise pagination.invalid_cursor()
         params["ExclusiveStartKey"] = {
             **order_key(order_id), ("gsi2pk" if status else "gsi1pk"): {"S": pk}, sk_attr: {"S": payload["k"]},

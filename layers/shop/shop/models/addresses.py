@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from shop.models.common import RequestModel
+from shop.models.common import MULTILINE, RequestModel
 from shop.models.places import AddressSnapshot
 from shop.regions import PROVINCES
 
@@ -48,7 +48,7 @@ class AddressList(BaseModel):
 
 
 class ParseRequest(RequestModel):
-    text: str = Field(min_length=1, max_length=300, description="Free text, e.g. 张三 13800138000 广东省深圳市南山区粤海街道科技园路1号")
+    text: Annotated[str, MULTILINE] = Field(min_length=1, max_length=300, description="Free text, e.g. 张三 13800138000 广东省深圳市南山区粤海街道科技园路1号")
 
 
 class ParsedAddress(BaseModel):

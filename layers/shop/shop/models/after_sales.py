@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from shop.models.checkout import MAX_ORDER_LINES, LineRequest
-from shop.models.common import RequestModel
+from shop.models.common import MULTILINE, RequestModel
 
 
 class RefundRequest(RequestModel):
-    reason: str = Field(min_length=1, max_length=200)
+    reason: Annotated[str, MULTILINE] = Field(min_length=1, max_length=200)
     lines: list[LineRequest] | None = Field(default=None, max_length=MAX_ORDER_LINES,
                                             description="Units to refund; omit for everything still refundable")
 
@@ -20,4 +22,4 @@ class ShipRequest(RequestModel):
 
 
 class RefundDecision(RequestModel):
-    note: str | None = Field(default=None, max_length=200, description="Shown to the buyer")
+    note: Annotated[str | None, MULTILINE] = Field(default=None, max_length=200, description="Shown to the buyer")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StrictInt, StringConstraints, field_validator
 
-from shop.models.common import ID, MAX_QUANTITY, Delivery, RequestModel
+from shop.models.common import ID, MAX_QUANTITY, MULTILINE, Delivery, RequestModel
 from shop.models.places import AddressSnapshot, PickupStore
 from shop.money import Fen
 from shop.skus import SKU_ID_PATTERN, StockState
@@ -33,7 +33,7 @@ class CheckoutRequest(RequestModel):
         default_factory=list, max_length=5, description="Coupons to use (GET /me/coupons)")
     best_coupons: bool = Field(default=False, description="Let the server pick the best allowed combination of "
                                "the caller's coupons (when coupon_ids is empty)")
-    remark: str | None = Field(default=None, max_length=100, description="Buyer's note to the merchant")
+    remark: Annotated[str | None, MULTILINE] = Field(default=None, max_length=100, description="Buyer's note to the merchant")
 
     @field_validator("coupon_ids")
     @classmethod
