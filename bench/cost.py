@@ -770,8 +770,10 @@ def main(argv: list[str] | None = None) -> None:
                "log bytes", "WeChat calls", "stream records"], rows))
     per_order = Quantities(**{k: getattr(orders, k) / ORDERS for k in vars(orders)})
     out_kb = sum(m.step.per_order * m.response_bytes for m in measured) / 1024
+    gsi_share = sum(m.step.per_order * m.usage.gsi_wru for m in measured) / max(per_order.wru, 1e-9)
     out(f"\nPer order: {per_order.invocations:.1f} invocations ({per_order.api_requests:.1f} API requests), "
-        f"{per_order.gb_s * 1000:.1f} GB-ms, {per_order.rru:.1f} RRU, {per_order.wru:.1f} WRU, "
+        f"{per_order.gb_s * 1000:.1f} GB-ms, {per_order.rru:.1f} RRU, {per_order.wru:.1f} WRU "
+        f"({gsi_share:.0%} of them index writes), "
         f"{per_order.log_gb * 1e9 / 1024:.1f} KB of logs, {per_order.stored_gb * 1e9 / 1024:.1f} KB stored, "
         f"{out_kb:.1f} KB of response bodies; Lambda's own log lines {PLATFORM_BYTES} B per invocation")
 
