@@ -545,9 +545,8 @@ class Bench:
 
     def measure(self, step: Step, events: list[dict[str, Any]] | None = None) -> Measured:
         """1 warm-up run, ``runs`` timed runs, 1 recorded run (units; its time is not used)."""
-        from infra.local.worker import LambdaContext
         from bench.common import status_of
-
+        from infra.local.worker import LambdaContext
         from shop.observability import metrics
 
         handler = self.handler(step.function)
@@ -604,7 +603,8 @@ class Bench:
         sys.stdout, sys.stderr = self.real
 
     def table_bytes(self) -> int:
-        """What the table holds now (the demo shop plus this run), items and index entries."""
+        """What the table holds, items and index entries (called first: the demo shop and the
+        bench's own buyer and product)."""
         total = 0
         params: dict[str, Any] = {"TableName": next(iter(self.indexes))}
         while True:
