@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
+
+import pytest
 
 from infra.local.template import Template
 
-TABLE_ACTIONS_READ = {"DynamoDBReadPolicy"}
+DYNAMODB_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
 
 
 def _walk(value, path=()):
@@ -32,40 +36,138 @@ def test_runtime_architecture_and_layer(template: Template) -> None:
 def test_no_hard_coded_partition_or_region(template: Template) -> None:
     text = json.dumps(template.raw)
     assert "arn:aws:" not in text and "arn:aws-cn:" not in text
-    assert "amazonaws.com" not in text  # URLs use ${AWS::URLSuffix}
+    # URLs use ${AWS::URLSuffix}; the one service principal is the same in every partition
+    assert "amazonaws.com" not in text.replace('"Service": "lambda.amazonaws.com"', "")
 
 
-def test_every_function_has_its_own_log_group_and_a_trigger(template: Template) -> None:
+# ---------------------------------------------------------------- logs
+
+def test_every_function_logs_json_to_its_contexts_log_group_and_has_a_trigger(template: Template) -> None:
+    assert template.globals["LoggingConfig"]["LogFormat"] == "JSON"
+    groups: dict[str, list[str]] = {}
     for fn in template.functions():
         props = template.resources[fn.logical_id]["Properties"]
+        assert set(props["LoggingConfig"]) == {"LogGroup"}, fn.logical_id  # format and level: Globals
         group = props["LoggingConfig"]["LogGroup"]["Ref"]
         assert template.resources[group]["Type"] == "AWS::Logs::LogGroup"
         assert "RetentionInDays" in template.resources[group]["Properties"]
+        groups.setdefault(group, []).append(fn.logical_id)
         assert fn.routes or fn.schedules or fn.streams, f"{fn.logical_id} has no route, schedule or stream"
         assert (fn.code_uri / f"{fn.module}.py").exists()
+    # one group per bounded context, not per function
+    assert set(groups) == {"UsersLogs", "CatalogLogs", "BuyingLogs", "GrowthLogs", "AdminLogs", "SystemLogs"}
+    assert all(fn.startswith(("Ship", "Admin", "ApproveRefund", "RejectRefund")) or "CouponTemplate" in fn
+               or "GrowthConfig" in fn for fn in groups["AdminLogs"])
+    names = [template.resources[g]["Properties"]["LogGroupName"]["Fn::Sub"] for g in groups]
+    assert all(n.startswith("/minishop/${AWS::StackName}/") for n in names)
 
 
-def test_policies_are_scoped_templates_never_wildcards(template: Template) -> None:
+def test_lambda_drops_no_line_powertools_writes() -> None:
+    """Lambda filters JSON application logs by ApplicationLogLevel and Powertools Logger then takes that
+    level as its own: both come from the LogLevel parameter (WARNING is WARN to Lambda)."""
+    template = Template()
+    level = template.globals["LoggingConfig"]["ApplicationLogLevel"]
+    assert level == {"Fn::FindInMap": ["LambdaLogLevel", {"Ref": "LogLevel"}, "Level"]}
+    mapping = template.raw["Mappings"]["LambdaLogLevel"]
+    assert set(mapping) == set(template.raw["Parameters"]["LogLevel"]["AllowedValues"])
+    for ours, lambdas in mapping.items():
+        assert lambdas["Level"] in {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"}
+        assert lambdas["Level"][:4] == ours[:4]
+
+
+# ---------------------------------------------------------------- permissions
+
+def _role(template: Template, function: str) -> tuple[str, list[dict[str, Any]]]:
+    role = template.resources[function]["Properties"]["Role"]["Fn::GetAtt"]
+    assert role[1] == "Arn"
+    props = template.resources[role[0]]["Properties"]
+    statements = [s for p in props["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    return role[0], statements
+
+
+def _actions(statements: list[dict[str, Any]]) -> set[str]:
+    return {a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+
+
+def test_functions_run_as_a_role_of_the_template_with_scoped_statements(template: Template) -> None:
+    used_roles = set()
     for fn in template.functions():
-        for policy in template.resources[fn.logical_id]["Properties"].get("Policies", []):
-            assert isinstance(policy, dict) and len(policy) == 1, "only SAM policy templates"
-            (name, args), = policy.items()
-            assert name.endswith("Policy")
-            assert args, f"{fn.logical_id}: {name} must be scoped to a resource"
-            for _, leaf in _walk(args):
-                assert leaf != "*"
+        props = template.resources[fn.logical_id]["Properties"]
+        assert "Policies" not in props, f"{fn.logical_id}: permissions belong to its role (Role:)"
+        role, statements = _role(template, fn.logical_id)
+        used_roles.add(role)
+        assert template.resources[role]["Type"] == "AWS::IAM::Role"
+    assert used_roles == set(template.of_type("AWS::IAM::Role")), "a role no function uses"
+    for role, res in template.of_type("AWS::IAM::Role").items():
+        props = res["Properties"]
+        assert props["AssumeRolePolicyDocument"]["Statement"] == [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+        assert "ManagedPolicyArns" not in props, role
+        for statement in (s for p in props["Policies"] for s in p["PolicyDocument"]["Statement"]):
+            assert statement["Effect"] == "Allow" and "NotAction" not in statement and "NotResource" not in statement
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            assert all("*" not in a for a in actions), (role, actions)
+            if statement["Resource"] == "*":  # X-Ray alone has no resource-level permissions
+                assert set(actions) <= {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}, (role, actions)
+            else:
+                for _, leaf in _walk(statement["Resource"]):
+                    assert leaf != "*" and not str(leaf).endswith(":*"), (role, statement)
+
+
+def test_no_function_may_scan_and_index_access_names_the_index(template: Template) -> None:
+    indexes = {i["IndexName"] for i in template.resources["ShopTable"]["Properties"]["GlobalSecondaryIndexes"]}
+    for role, res in template.of_type("AWS::IAM::Role").items():
+        for statement in (s for p in res["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]):
+            actions = set(statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
+            assert "dynamodb:Scan" not in actions, role
+            assert not actions & {"dynamodb:PartiQLSelect", "dynamodb:ExecuteStatement"}, role
+            for _, leaf in _walk(statement["Resource"]):
+                if isinstance(leaf, str) and "/index/" in leaf:
+                    assert leaf.startswith("${ShopTable.Arn}/index/") and leaf.rsplit("/", 1)[1] in indexes, (role, leaf)
+                    assert actions == {"dynamodb:Query"}, (role, actions)
 
 
 def test_read_only_functions_cannot_write(template: Template) -> None:
-    for logical_id in ("ListCategoriesFunction", "ListProductsFunction", "GetProductFunction", "MeFunction"):
-        names = {next(iter(p)) for p in template.resources[logical_id]["Properties"]["Policies"]}
-        assert "DynamoDBCrudPolicy" not in names and "DynamoDBWritePolicy" not in names
+    for logical_id in ("ListCategoriesFunction", "ListProductsFunction", "GetProductFunction", "MeFunction",
+                       "GetOrderFunction", "ListOrdersFunction", "PayOrderFunction", "AdminGetOrderFunction",
+                       "ShareQrcodeFunction", "ParseAddressFunction", "FallbackFunction"):
+        _, statements = _role(template, logical_id)
+        assert not _actions(statements) & DYNAMODB_WRITES, logical_id
 
 
 def test_catalog_functions_cannot_read_the_secret(template: Template) -> None:
     for logical_id in ("ListCategoriesFunction", "ListProductsFunction", "GetProductFunction", "FallbackFunction"):
-        names = {next(iter(p)) for p in template.resources[logical_id]["Properties"].get("Policies", [])}
-        assert "AWSSecretsManagerGetSecretValuePolicy" not in names
+        _, statements = _role(template, logical_id)
+        assert not any(a.startswith("secretsmanager:") for a in _actions(statements)), logical_id
+
+
+def test_the_table_stream_is_read_by_the_growth_role_only_and_only_that_stream(template: Template) -> None:
+    stream_actions = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                      "dynamodb:ListStreams"}
+    for role, res in template.of_type("AWS::IAM::Role").items():
+        statements = [s for p in res["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
+        granted = _actions(statements) & stream_actions
+        if role != "GrowthEventsRole":
+            assert not granted, role
+            continue
+        assert granted == stream_actions
+        for statement in statements:
+            actions = set(statement["Action"])
+            if actions & stream_actions:
+                assert actions <= stream_actions
+                assert statement["Resource"] in ({"Fn::GetAtt": ["ShopTable", "StreamArn"]},
+                                                 {"Fn::Sub": "${ShopTable.Arn}/stream/*"}), statement
+
+
+def test_a_role_writes_only_to_its_functions_log_groups(template: Template) -> None:
+    for role in template.of_type("AWS::IAM::Role"):
+        groups = {template.resources[fn.logical_id]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+                  for fn in template.functions() if _role(template, fn.logical_id)[0] == role}
+        statements = _role(template, next(f.logical_id for f in template.functions()
+                                          if _role(template, f.logical_id)[0] == role))[1]
+        (logs,) = [s for s in statements if any(a.startswith("logs:") for a in _actions([s]))]
+        assert set(logs["Action"]) == {"logs:CreateLogStream", "logs:PutLogEvents"}
+        assert {r["Fn::GetAtt"][0] for r in logs["Resource"]} == groups, role
 
 
 def test_tables_are_on_demand_encrypted_and_recoverable(template: Template) -> None:
@@ -98,8 +200,12 @@ def test_only_functions_that_use_a_credential_may_read_the_secret(template: Temp
     readers = set()
     for fn in template.functions():
         props = template.resources[fn.logical_id]["Properties"]
-        names = {next(iter(p)) for p in props.get("Policies", [])}
-        reads = "AWSSecretsManagerGetSecretValuePolicy" in names
+        _, statements = _role(template, fn.logical_id)
+        secret_statements = [s for s in statements if any(a.startswith("secretsmanager:") for a in _actions([s]))]
+        reads = bool(secret_statements)
+        for statement in secret_statements:
+            assert statement["Action"] == ["secretsmanager:GetSecretValue"]
+            assert statement["Resource"] == {"Ref": "ShopSecret"}
         configured = "SHOP_SECRET_ID" in props.get("Environment", {}).get("Variables", {})
         assert reads == configured, fn.logical_id
         if reads:
@@ -134,8 +240,9 @@ def test_growth_reads_the_table_stream_and_keeps_what_fails(template: Template) 
     assert not accept({"eventName": "INSERT", "dynamodb": {"NewImage": {"type": {"S": "coupon"}}}})
     failures = source["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
     assert template.resources[failures]["Type"] == "AWS::SQS::Queue"
-    policies = {next(iter(p)): next(iter(p.values())) for p in props["Policies"]}
-    assert policies["SQSSendMessagePolicy"]["QueueName"]["Fn::GetAtt"][0] == failures
+    _, statements = _role(template, "GrowthEventsFunction")
+    (send,) = [s for s in statements if any(a.startswith("sqs:") for a in _actions([s]))]
+    assert send["Action"] == ["sqs:SendMessage"] and send["Resource"] == {"Fn::GetAtt": [failures, "Arn"]}
 
 
 def test_the_shared_layer_stays_light(template: Template) -> None:
@@ -150,6 +257,92 @@ def test_timers_run_on_an_eventbridge_schedule(template: Template) -> None:
     timers = template.resources["OrderTimersFunction"]["Properties"]
     assert timers["Events"]["EveryMinute"] == {"Type": "Schedule", "Properties": {
         "Schedule": "rate(1 minute)", "Description": "order payment deadlines and automatic completion"}}
-    # no reserved concurrency: new accounts cannot reserve any, and overlapping runs are safe (every
-    # action is a conditional write)
-    assert "ReservedConcurrentExecutions" not in timers
+
+
+# ---------------------------------------------------------------- settings
+
+def test_payments_and_timers_have_a_little_reserved_concurrency_that_can_be_turned_off(template: Template) -> None:
+    """Reserved concurrency comes out of the account's pool (Lambda keeps 100 unreserved), so it is
+    small, and ReservedConcurrency=off deploys to an account that still has the new-account limit."""
+    param = template.raw["Parameters"]["ReservedConcurrency"]
+    assert param["AllowedValues"] == ["on", "off"]
+    assert template.raw["Conditions"]["ReservesConcurrency"] == {"Fn::Equals": [{"Ref": "ReservedConcurrency"}, "on"]}
+    reserved = {}
+    for fn in template.functions():
+        value = template.resources[fn.logical_id]["Properties"].get("ReservedConcurrentExecutions")
+        if value is not None:
+            condition, amount, otherwise = value["Fn::If"]
+            assert condition == "ReservesConcurrency" and otherwise == {"Ref": "AWS::NoValue"}
+            reserved[fn.logical_id] = amount
+    assert set(reserved) == {"PayNotifyFunction", "OrderTimersFunction"}
+    assert 1 < reserved["OrderTimersFunction"] <= 3  # a run may overlap the next minute's, no more
+    assert reserved["OrderTimersFunction"] < reserved["PayNotifyFunction"] <= 50
+    for value in ("on", "off"):
+        assert template.condition("ReservesConcurrency", {"ReservedConcurrency": value}) == (value == "on")
+
+
+def test_routes_that_spend_a_wechat_quota_are_throttled_lower_and_notifications_higher(template: Template) -> None:
+    api = template.resources["ShopApi"]["Properties"]
+    default = api["DefaultRouteSettings"]
+    settings = api["RouteSettings"]
+    keys = {r.route_key for r in template.routes()}
+    assert set(settings) <= keys, set(settings) - keys  # a typo would throttle nothing
+    for key in ("POST /auth/login", "POST /orders/{id}/sync", "GET /me/share/qrcode"):
+        assert settings[key]["ThrottlingRateLimit"] < default["ThrottlingRateLimit"], key
+        assert settings[key]["ThrottlingBurstLimit"] < default["ThrottlingBurstLimit"], key
+    notify = settings["POST /pay/notify"]
+    assert notify["ThrottlingRateLimit"] > default["ThrottlingRateLimit"]
+    assert notify["ThrottlingBurstLimit"] > default["ThrottlingBurstLimit"]
+    assert settings["GET /me/share/qrcode"]["ThrottlingRateLimit"] <= settings["POST /auth/login"]["ThrottlingRateLimit"]
+
+
+URL_PARAMETERS = ("WeChatApiBaseUrl", "WeChatPayApiBaseUrl", "PayNotifyUrl")
+
+
+def test_every_url_parameter_is_a_url_parameter_we_know() -> None:
+    params = Template().raw["Parameters"]
+    assert {n for n in params if n.lower().endswith(("url", "uri", "endpoint"))} == set(URL_PARAMETERS)
+
+
+@pytest.mark.parametrize("name", URL_PARAMETERS)
+def test_wechat_urls_must_be_https(name: str) -> None:
+    param = Template().raw["Parameters"][name]
+    pattern = param["AllowedPattern"]  # CloudFormation matches the whole value
+
+    def accepted(value: str) -> bool:
+        return re.fullmatch(pattern, value) is not None
+
+    assert accepted(param["Default"])
+    assert accepted("https://api.weixin.qq.com") and accepted("https://pay.example.com:8443/wx/notify")
+    for bad in ("http://api.weixin.qq.com", "HTTP://api.weixin.qq.com", "ftp://x", "api.weixin.qq.com",
+                "https://", "https://evil.example.com x", " https://api.weixin.qq.com"):
+        assert not accepted(bad), (name, bad)
+    assert accepted("") == (name == "PayNotifyUrl")  # empty: this API's own /pay/notify
+    assert "https" in param["ConstraintDescription"]
+
+
+def test_the_local_stack_points_functions_at_http_simulators_through_the_environment_not_parameters() -> None:
+    from infra.local import stack
+
+    source = open(stack.__file__, encoding="utf-8").read()
+    for name in URL_PARAMETERS:
+        assert name not in source  # parameter defaults stay https; the simulators' URLs are env overrides
+    assert '"WECHAT_API_BASE_URL": self.wechat.url' in source
+
+
+def test_the_secret_is_kept_in_prod_and_deleted_with_a_dev_stack(template: Template) -> None:
+    assert "AWS::LanguageExtensions" in template.raw["Transform"]  # intrinsics in DeletionPolicy
+    assert template.raw["Transform"][-1] == "AWS::Serverless-2016-10-31"
+    assert template.raw["Conditions"]["IsProd"] == {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}
+    secrets = template.of_type("AWS::SecretsManager::Secret")
+    assert secrets
+    for name, res in secrets.items():
+        for attribute in ("DeletionPolicy", "UpdateReplacePolicy"):
+            assert res[attribute] == {"Fn::If": ["IsProd", "Retain", "Delete"]}, (name, attribute)
+    table = template.resources["ShopTable"]
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+
+
+def test_the_shop_table_is_the_only_table() -> None:
+    """The IdempotencyTable nothing used is gone: POST /orders is idempotent through the shop table."""
+    assert list(Template().tables()) == ["ShopTable"]
