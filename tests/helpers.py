@@ -25,8 +25,15 @@ def load_function(logical_id: str, template: Template | None = None) -> ModuleTy
     return _loaded[logical_id]
 
 
+_timeouts: dict[str, float] = {}
+
+
 def context(function_name: str) -> LambdaContext:
-    return LambdaContext(str(uuid.uuid4()), int(time.time() * 1000) + 10_000, function_name)
+    """A Lambda context whose deadline is the function's Timeout in the template."""
+    if not _timeouts:
+        _timeouts.update({f.logical_id: f.timeout for f in Template().functions()})
+    timeout_ms = int(_timeouts.get(function_name, 10) * 1000)
+    return LambdaContext(str(uuid.uuid4()), int(time.time() * 1000) + timeout_ms, function_name)
 
 
 @dataclass

@@ -8,6 +8,7 @@ WeChat's contract: 204 for success, 4xx/5xx with ``{"code": "FAIL", "message": .
 """
 
 import json
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
@@ -41,7 +42,11 @@ def _unexpected(exc: Exception) -> Response:
     responses={204: {"description": "Accepted (also for a repeat)"},
                401: {"description": "Verification failed", "content": FAIL_SCHEMA},
                404: {"description": "Unknown order or refund (recorded; WeChat retries)", "content": FAIL_SCHEMA},
-               500: {"description": "Temporary failure (WeChat retries)", "content": FAIL_SCHEMA}},
+               409: {"description": "The notification conflicts with the order's state (WeChat retries)",
+                     "content": FAIL_SCHEMA},
+               413: {"description": "Body too large", "content": FAIL_SCHEMA},
+               500: {"description": "Temporary failure (WeChat retries)", "content": FAIL_SCHEMA},
+               503: {"description": "DynamoDB or WeChat Pay busy (WeChat retries)", "content": FAIL_SCHEMA}},
 )
 def pay_notify():  # noqa: ANN201 - answers follow WeChat Pay, documented in responses=
     try:
@@ -63,4 +68,22 @@ def pay_notify():  # noqa: ANN201 - answers follow WeChat Pay, documented in res
     return Response(status_code=204, headers={"Cache-Control": "no-store"})
 
 
-lambda_handler = lambda_handler_for(app, check_json=False)
+_handler = lambda_handler_for(app, check_json=False)
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Every answer that is not a success speaks WeChat Pay's language, ``{"code": "FAIL",
+    "message": ...}``, whatever produced it: a verification failure, a ShopError (a 409 the domain
+    raised, a 503 when DynamoDB is busy), a body refused before the resolver ran (413)."""
+    result = _handler(event, context)
+    if result.get("statusCode", 500) >= 400:
+        try:
+            body = json.loads(result.get("body") or "{}")
+        except ValueError:
+            body = {}
+        if not (isinstance(body, dict) and body.get("code") == "FAIL"):
+            error = body.get("error") if isinstance(body, dict) else None
+            message = error.get("message") if isinstance(error, dict) else None
+            result = {**result, "headers": {**(result.get("headers") or {}), "Content-Type": "application/json"},
+                      "body": json.dumps({"code": "FAIL", "message": message or "temporary failure, retry"})}
+    return result

@@ -26,6 +26,11 @@ The user's side (what wx.requestPayment would do), and inspection:
        settles a PROCESSING refund now (refunds otherwise succeed by themselves after a short delay)
        and sends REFUND.<STATUS> to the refund's notify_url
   GET  /_sim/transactions/{out_trade_no}, GET /_sim/notifications  -> state, deliveries
+  POST /_sim/faults {"api": "refund", "status": 403, "code": "NOT_ENOUGH", "times": 2}
+       the next N calls of that API (jsapi, query, close, refund, query_refund) answer that error:
+       refund 403 NOT_ENOUGH (balance short), 429 FREQUENCY_LIMITED, 500 SYSTEM_ERROR are WeChat Pay's
+       "try later"; 400 PARAM_ERROR / INVALID_REQUEST are final
+  POST /_sim/latency {"seconds": 1}   every /v3 call takes that long (0 to stop)
 """
 
 from __future__ import annotations
@@ -93,6 +98,9 @@ class WeChatPaySimulator:
         self.transactions: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
         self.deliveries: list[Delivery] = []
+        # Error modes on demand (inject()): per API, answers to give instead of serving the call
+        self.faults: dict[str, list[tuple[int, str, str]]] = {}
+        self.latency = 0.0  # seconds every /v3 call takes (set_latency(); WeChat Pay having a slow day)
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------ signatures
@@ -317,13 +325,18 @@ class WeChatPaySimulator:
         with self._lock:
             if out_refund_no in self.refunds:
                 return self._refund_view(self.refunds[out_refund_no])
-            t = self._find(str(body.get("out_trade_no", "")))
+            if body.get("transaction_id"):
+                t = next((x for x in self.transactions.values() if x.get("transaction_id") == body["transaction_id"]), None)
+                if t is None:
+                    raise PayError(404, "RESOURCE_NOT_EXISTS", "订单不存在")
+            else:
+                t = self._find(str(body.get("out_trade_no", "")))
             if t["trade_state"] not in ("SUCCESS", "REFUND"):
                 raise PayError(400, "TRADE_NOT_PAID", "订单未支付")
             if total != t["amount"]["total"]:
                 raise PayError(400, "PARAM_ERROR", "订单金额与原订单不一致")
             if t["refunded"] + refund > total:
-                raise PayError(400, "NOT_ENOUGH", "退款金额超过订单可退金额")
+                raise PayError(400, "INVALID_REQUEST", "申请退款金额超过订单可退金额")
             t["refunded"] += refund
             r = {
                 "refund_id": "50" + "".join(secrets.choice(string.digits) for _ in range(27)),
@@ -376,13 +389,56 @@ class WeChatPaySimulator:
             self.send(r["notify_url"], f"REFUND.{status}", "refund", resource, summary, out_refund_no)
         return view
 
+    # ------------------------------------------------------------ error modes
+    APIS = ("jsapi", "query", "close", "refund", "query_refund")
+
+    def inject(self, api: str, status: int, code: str, message: str = "", times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``api`` with this error, as WeChat Pay does: e.g.
+        refund 403 NOT_ENOUGH (the merchant's balance is short), 429 FREQUENCY_LIMITED, 500
+        SYSTEM_ERROR, 400 PARAM_ERROR / INVALID_REQUEST (final)."""
+        if api not in self.APIS:
+            raise PayError(400, "PARAM_ERROR", f"api 应为 {', '.join(self.APIS)}")
+        if not 400 <= status <= 599 or not 1 <= times <= 1000:
+            raise PayError(400, "PARAM_ERROR", "status 应为 4xx/5xx，times 为 1-1000")
+        with self._lock:
+            self.faults.setdefault(api, []).extend([(status, code, message or code)] * times)
+
+    def set_latency(self, seconds: float) -> None:
+        if not 0 <= seconds <= 30:
+            raise PayError(400, "PARAM_ERROR", "seconds 应为 0-30")
+        self.latency = seconds
+
+    def _fault(self, api: str | None) -> None:
+        if api is None:
+            return
+        with self._lock:
+            queued = self.faults.get(api)
+            fault = queued.pop(0) if queued else None
+        if fault:
+            raise PayError(*fault)
+
+    @staticmethod
+    def _api_of(method: str, path: str) -> str | None:
+        if path == "/v3/pay/transactions/jsapi":
+            return "jsapi"
+        if path.startswith("/v3/pay/transactions/out-trade-no/"):
+            return "close" if path.endswith("/close") else "query"
+        if path == "/v3/refund/domestic/refunds":
+            return "refund"
+        if path.startswith("/v3/refund/domestic/refunds/"):
+            return "query_refund"
+        return None
+
     # ------------------------------------------------------------ HTTP
     def handle(self, method: str, path: str, query: dict[str, str], target: str, raw: bytes,
                headers: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
         """Serve one request; returns (status, body, headers). Signed for /v3 paths."""
         try:
             if path.startswith("/v3/"):
+                if self.latency:
+                    time.sleep(self.latency)
                 self._check_auth(method, target, raw, headers.get("authorization"))
+                self._fault(self._api_of(method, path))
             body = json.loads(raw) if raw else {}
             if not isinstance(body, dict):
                 raise PayError(400, "PARAM_ERROR", "请求体应为 JSON 对象")
@@ -432,6 +488,19 @@ class WeChatPaySimulator:
         m = re.fullmatch(r"/_sim/refunds/([^/]+)/settle", path)
         if m and method == "POST":
             return self.settle_refund(m.group(1), str(body.get("status", "SUCCESS")))
+        if method == "POST" and path == "/_sim/faults":
+            times = body.get("times", 1)
+            status = body.get("status", 500)
+            if not isinstance(times, int) or not isinstance(status, int) or not isinstance(body.get("code"), str):
+                raise PayError(400, "PARAM_ERROR", "需要 api, status, code, times")
+            self.inject(str(body.get("api")), status, body["code"], str(body.get("message", "")), times)
+            return {"queued": {k: len(v) for k, v in self.faults.items()}}
+        if method == "POST" and path == "/_sim/latency":
+            seconds = body.get("seconds", 0)
+            if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+                raise PayError(400, "PARAM_ERROR", "seconds 应为数字")
+            self.set_latency(float(seconds))
+            return {"latency": self.latency}
         m = re.fullmatch(r"/_sim/transactions/([^/]+)", path)
         if m and method == "GET":
             with self._lock:

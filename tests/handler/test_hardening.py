@@ -77,3 +77,236 @@ def test_emoji_sequences_and_ordinary_text_pass(api: Api, buyer: str) -> None:
     reply = api.post("/addresses", {**ADDRESS, "name": "张三👨\u200d👩\u200d👧", "detail": "科技园路1号 A座 <3楼"},
                      token=buyer)
     assert reply.status == 201, reply.text
+
+
+# ---------------------------------------------------------------- helpers for the money paths
+
+from tests.handler.test_buying import (  # noqa: E402 - the buying tests' own helpers
+    _fire_timers, _paid_order, _signed_notification, merchant_token, settle, stock_of)
+
+
+def refunds_of(api: Api, token: str, order_id: str) -> list[dict[str, Any]]:
+    return api.get(f"/orders/{order_id}", token=token).json["refunds"]
+
+
+def ask_refund(api: Api, token: str, order_id: str, **body: Any) -> dict[str, Any]:
+    reply = api.post(f"/orders/{order_id}/refund", {"reason": "不想要了", **body}, token=token)
+    assert reply.status == 201, reply.text
+    return reply.json["refunds"][-1]
+
+
+def ship(api: Api, order_id: str) -> None:
+    reply = api.post(f"/admin/orders/{order_id}/ship", {"carrier": "顺丰速运", "tracking_no": "SF1234567890"},
+                     token=merchant_token())
+    assert reply.status == 200, reply.text
+
+
+def payment_events(order_id: str) -> list[str]:
+    import os
+
+    import boto3
+
+    items = boto3.client("dynamodb").query(
+        TableName=os.environ["SHOP_TABLE_NAME"], KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"PAYEVENT#{order_id}"}})["Items"]
+    return sorted(i["kind"]["S"] for i in items)
+
+
+# ---------------------------------------------------------------- pay/notify answers (9)
+
+@pytest.mark.parametrize("error", ["conflict", "busy"])
+def test_pay_notify_answers_fail_whatever_goes_wrong(api: Api, buyer: str, address_id: str, wechat, monkeypatch,
+                                                     error: str) -> None:
+    from shop import payments
+    from shop.errors import Conflict, ServiceUnavailable
+
+    order_id = place(api, buyer, checkout(address_id, (TEE, 1))).json["order"]["id"]
+
+    def broken(*_: Any, **__: Any) -> str:
+        raise Conflict("x", code="order_changed") if error == "conflict" else ServiceUnavailable(headers={"Retry-After": "1"})
+
+    monkeypatch.setattr(payments, "apply_transaction", broken)
+    headers, body = _signed_notification(wechat, order_id)
+    reply = api.request("POST", "/pay/notify", body=body, headers=headers)
+    assert reply.status == (409 if error == "conflict" else 503)
+    assert reply.json["code"] == "FAIL" and "error" not in reply.json
+
+
+def test_pay_notify_answers_fail_to_an_oversized_body(api: Api) -> None:
+    reply = api.request("POST", "/pay/notify", body="x" * 70_000, headers={"content-type": "application/json"})
+    assert reply.status == 413 and reply.json["code"] == "FAIL"
+
+
+def test_a_second_payment_of_a_paid_order_is_refunded_automatically(api: Api, buyer: str, address_id: str,
+                                                                     wechat) -> None:
+    order_id = _paid_order(api, wechat, buyer, address_id, (TEE, 1))
+    paid = api.get(f"/orders/{order_id}", token=buyer).json
+    other = dict(wechat.pay.transactions[order_id], transaction_id="4200000000000000000000000777", refunded=0)
+    wechat.pay.transactions["second-" + order_id] = other  # WeChat Pay holds a second payment for it
+    headers, body = _signed_notification(wechat, order_id, transaction_id="4200000000000000000000000777")
+    for _ in range(3):  # however often it is reported, it is refunded once
+        assert api.request("POST", "/pay/notify", body=body, headers=headers).status == 204
+    refunds = [r for r in wechat.pay.refunds.values() if r["transaction_id"] == "4200000000000000000000000777"]
+    assert [(r["refund"], r["total"]) for r in refunds] == [(paid["payable"], paid["payable"])]
+    after = api.get(f"/orders/{order_id}", token=buyer).json
+    assert (after["status"], after["refunded_total"]) == ("PAID", 0)  # the order's own money is untouched
+    assert settle(api, wechat, refunds[0]["out_refund_no"])[0].status == 204
+    assert api.get(f"/orders/{order_id}", token=buyer).json["status"] == "PAID"
+    assert "second_payment" in payment_events(order_id)
+
+
+def test_a_payment_of_the_wrong_amount_is_refunded_and_the_order_leaves_the_timers(
+        api: Api, buyer: str, address_id: str, wechat) -> None:
+    before = stock_of(TEE)
+    order_id = place(api, buyer, checkout(address_id, (TEE, 1))).json["order"]["id"]
+    t = wechat.pay.transactions[order_id]
+    t.update(trade_state="SUCCESS", trade_state_desc="支付成功", transaction_id="4200000000000000000000000001",
+             success_time="2026-11-25T18:00:00+08:00", refunded=0, amount={**t["amount"], "total": 1})
+    headers, body = _signed_notification(wechat, order_id, amount={"total": 1, "currency": "CNY"})
+    assert api.request("POST", "/pay/notify", body=body, headers=headers).status == 204
+    order = api.get(f"/orders/{order_id}", token=buyer).json
+    assert (order["status"], order["cancel_reason"]) == ("PAYMENT_EXCEPTION", "payment_mismatch")
+    assert stock_of(TEE) == before  # released
+    stray = [r for r in wechat.pay.refunds.values() if r["out_trade_no"] == order_id]
+    assert [(r["refund"], r["total"]) for r in stray] == [(1, 1)]
+    assert _fire_timers(api, order["created_at"] and 4_000_000_000)["cancelled"] == 0
+
+
+def test_refund_notifications_are_checked_against_the_order_and_its_total(
+        api: Api, buyer: str, address_id: str, wechat) -> None:
+    order_id = _paid_order(api, wechat, buyer, address_id, (TEE, 1))
+    refund = ask_refund(api, buyer, order_id)
+    api.post(f"/admin/refunds/{refund['id']}/approve", {}, token=merchant_token())
+    sim = wechat.pay.refunds[refund["id"]]
+    resource = {"mchid": wechat.pay.mch_id, "out_trade_no": order_id, "transaction_id": sim["transaction_id"],
+                "out_refund_no": refund["id"], "refund_id": sim["refund_id"], "refund_status": "SUCCESS",
+                "amount": {"total": sim["total"], "refund": sim["refund"], "payer_total": sim["total"],
+                           "payer_refund": sim["refund"]}}
+    for change in ({"out_trade_no": "o" + "1" * 25}, {"amount": {**resource["amount"], "total": sim["total"] + 1}}):
+        headers, body = wechat.pay.notification("REFUND.SUCCESS", "refund", {**resource, **change}, "退款成功")
+        assert api.request("POST", "/pay/notify", body=body, headers=headers).status == 204  # recorded, not applied
+        assert refunds_of(api, buyer, order_id)[0]["status"] == "PROCESSING"
+    headers, body = wechat.pay.notification("REFUND.SUCCESS", "refund", resource, "退款成功")
+    assert api.request("POST", "/pay/notify", body=body, headers=headers).status == 204
+    assert refunds_of(api, buyer, order_id)[0]["status"] == "SUCCEEDED"
+
+
+# ---------------------------------------------------------------- stuck refunds (4)
+
+@pytest.mark.parametrize("status,code", [(403, "NOT_ENOUGH"), (429, "FREQUENCY_LIMITED"), (500, "SYSTEM_ERROR")])
+def test_a_refund_wechat_pay_refuses_for_now_is_retried_by_the_timers(
+        api: Api, buyer: str, address_id: str, wechat, status: int, code: str) -> None:
+    import time as clock
+
+    order_id = _paid_order(api, wechat, buyer, address_id, (TEE, 1))
+    refund = ask_refund(api, buyer, order_id)
+    wechat.pay.inject("refund", status, code, times=2)
+    approved = api.post(f"/admin/refunds/{refund['id']}/approve", {}, token=merchant_token()).json
+    assert (approved["status"], approved["failure"], approved["attempts"]) == ("PROCESSING", code, 1)
+    assert approved["next_attempt_at"] and refund["id"] not in wechat.pay.refunds
+    now = clock.time()
+    assert _fire_timers(api, now + 30)["refunds"] == 0  # not yet due
+    assert _fire_timers(api, now + 61)["refunds"] == 1  # refused again: the next wait is longer
+    assert refunds_of(api, buyer, order_id)[0]["attempts"] == 2
+    assert _fire_timers(api, now + 200)["refunds"] == 1
+    assert wechat.pay.refunds[refund["id"]]["refund"] == refund["amount"]  # same out_refund_no
+    assert settle(api, wechat, refund["id"])[0].status == 204
+    assert refunds_of(api, buyer, order_id)[0]["status"] == "SUCCEEDED"
+    assert _fire_timers(api, now + 100_000)["refunds"] == 0  # settled: no timer left
+
+
+def test_a_final_refusal_is_shown_to_the_merchant_who_can_retry(api: Api, buyer: str, address_id: str, wechat) -> None:
+    order_id = _paid_order(api, wechat, buyer, address_id, (TEE, 1))
+    refund = ask_refund(api, buyer, order_id)
+    wechat.pay.inject("refund", 403, "USER_ACCOUNT_ABNORMAL")
+    refused = api.post(f"/admin/refunds/{refund['id']}/approve", {}, token=merchant_token()).json
+    assert (refused["status"], refused["failure"]) == ("ABNORMAL", "USER_ACCOUNT_ABNORMAL")
+    assert api.get(f"/orders/{order_id}", token=buyer).json["lines"][0]["refundable_quantity"] == 0  # still reserved
+    retried = api.post(f"/admin/refunds/{refund['id']}/approve", {"note": "重试"}, token=merchant_token()).json
+    assert retried["status"] == "PROCESSING" and wechat.pay.refunds[refund["id"]]["refund"] == refund["amount"]
+    settle(api, wechat, refund["id"])
+    assert api.get(f"/orders/{order_id}", token=buyer).json["status"] == "CLOSED"
+
+
+def test_a_refund_left_processing_by_a_crash_is_submitted_by_the_timers(
+        api: Api, buyer: str, address_id: str, wechat, monkeypatch) -> None:
+    import time as clock
+
+    from shop import refunds
+
+    order_id = _paid_order(api, wechat, buyer, address_id, (TEE, 1))
+    refund = ask_refund(api, buyer, order_id)
+    with monkeypatch.context() as mp:
+        mp.setattr(refunds, "submit", lambda *a, **k: (_ for _ in ()).throw(SystemError("the function stopped")))
+        assert api.post(f"/admin/refunds/{refund['id']}/approve", {}, token=merchant_token()).status == 500
+    assert refunds_of(api, buyer, order_id)[0]["status"] == "PROCESSING" and refund["id"] not in wechat.pay.refunds
+    assert _fire_timers(api, clock.time() + 121)["refunds"] == 1
+    assert wechat.pay.refunds[refund["id"]]["refund"] == refund["amount"]
+
+
+def test_a_submitted_refund_nobody_confirms_is_asked_about(api: Api, buyer: str, address_id: str, wechat) -> None:
+    import time as clock
+
+    order_id = _paid_order(api, wechat, buyer, address_id, (TEE, 1))
+    refund = ask_refund(api, buyer, order_id)
+    api.post(f"/admin/refunds/{refund['id']}/approve", {}, token=merchant_token())
+    now = clock.time()
+    assert _fire_timers(api, now + 601)["refunds"] == 1  # still PROCESSING at WeChat Pay: ask again later
+    assert refunds_of(api, buyer, order_id)[0]["status"] == "PROCESSING"
+    wechat.pay.refunds[refund["id"]]["notify_url"] = None  # it succeeds, and the notification is lost
+    wechat.pay.settle_refund(refund["id"], "SUCCESS")
+    assert _fire_timers(api, now + 1300)["refunds"] == 1
+    assert refunds_of(api, buyer, order_id)[0]["status"] == "SUCCEEDED"
+    assert api.get(f"/orders/{order_id}", token=buyer).json["refunded_total"] == refund["amount"]
+
+
+# ---------------------------------------------------------------- timers (6)
+
+def test_an_order_paid_but_refunded_in_wechat_pay_leaves_the_timers(api: Api, buyer: str, address_id: str,
+                                                                    wechat) -> None:
+    before = stock_of(TEE)
+    order = place(api, buyer, checkout(address_id, (TEE, 1))).json["order"]
+    wechat.pay.pay(out_trade_no=order["id"], notify=False)
+    t = wechat.pay.transactions[order["id"]]
+    t.update(trade_state="REFUND", trade_state_desc="转入退款")  # refunded in WeChat Pay's console meanwhile
+    deadline = orders_deadline(order)
+    assert _fire_timers(api, deadline + 1)["cancelled"] == 0
+    seen = api.get(f"/orders/{order['id']}", token=buyer).json
+    assert (seen["status"], seen["cancel_reason"]) == ("PAYMENT_EXCEPTION", "payment_not_applicable")
+    assert stock_of(TEE) == before
+    assert "payment_not_applicable" in payment_events(order["id"])
+    assert _fire_timers(api, deadline + 120)["due"] == 0  # not every minute forever
+
+
+def orders_deadline(order: dict[str, Any]) -> float:
+    from shop import orders
+
+    return orders._time(order["pay_deadline"]).timestamp()
+
+
+def test_timers_work_concurrently_and_leave_what_does_not_fit_for_later(api: Api, wechat, monkeypatch) -> None:
+    import time as clock
+
+    from infra.local.gateway import scheduled_event
+    from tests.helpers import context, load_function
+
+    tokens = [login(api, f"timer-buyer-{n}") for n in range(12)]
+    placed = []
+    for token in tokens:
+        address = api.post("/addresses", ADDRESS, token=token).json["id"]
+        placed.append(place(api, token, checkout(address, (TEE, 1))).json["order"])
+    wechat.pay.set_latency(0.4)  # WeChat Pay answering slowly: one at a time would take 12 x 0.4 s
+    deadline = max(orders_deadline(o) for o in placed)
+    started = clock.monotonic()
+    result = _fire_timers(api, deadline + 1)
+    took = clock.monotonic() - started
+    assert result["cancelled"] == 12 and took < 12 * 0.4, (result, took)
+    # with too little time left, nothing is started half-way: it waits for the next minute
+    more = login(api, "timer-buyer-late")
+    late = place(api, more, checkout(api.post("/addresses", ADDRESS, token=more).json["id"], (TEE, 1))).json["order"]
+    ctx = context("OrderTimersFunction")
+    ctx._deadline_ms = int(clock.time() * 1000) + 3000
+    fn = load_function("OrderTimersFunction")
+    assert fn.lambda_handler(scheduled_event("OrderTimersFunction", orders_deadline(late) + 1), ctx)["deferred"] == 1
+    assert api.get(f"/orders/{late['id']}", token=more).json["status"] == "PENDING_PAYMENT"
+    assert _fire_timers(api, orders_deadline(late) + 61)["cancelled"] == 1

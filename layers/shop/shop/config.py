@@ -33,6 +33,12 @@ DEFAULTS = {
     "SHOP_SECRET_MAX_AGE": "900",
     "WECHAT_HTTP_TIMEOUT_SECONDS": "3",
     "WECHAT_ENV_VERSION": "release",
+    # after-sales and refunds (docs/refunds.md)
+    "AFTER_SALES_DAYS": "7",
+    "REFUND_RETRY_HOURS": "72",
+    # stock hoarding (docs/orders.md): a buyer's unpaid orders at once, units of one SKU per order
+    "ORDER_MAX_OPEN_UNPAID": "3",
+    "ORDER_MAX_PER_SKU": "20",
 }
 
 

@@ -50,6 +50,9 @@ if TYPE_CHECKING:  # placing an order imports it when it runs; the other order f
     from shop.models.checkout import CheckoutRequest
 
 DUE_SHARDS = 4
+# An order WeChat Pay reports paid whose payment cannot be applied (its amount or app does not
+# match, or WeChat Pay already refunded it): terminal, stock released, for the merchant to review.
+EXCEPTION = "PAYMENT_EXCEPTION"
 ORDER_ID_RE = re.compile(r"o[0-9a-f]{25}")  # order_id_for's shape
 PENDING = "PENDING_PAYMENT"
 
@@ -123,7 +126,10 @@ def refund_view(item: dict[str, Any]) -> RefundView:
     return RefundView(
         id=item["refund_id"], status=item["status"], amount=item["amount"], reason=item["reason"],
         lines=item.get("lines", []), freight=item.get("freight", 0), requested_by=item["requested_by"],
+        kind=item.get("kind", "refund_only"), restock=bool(item.get("restock", True) and item.get("lines")),
         created_at=_time(item["created_at"]), merchant_note=item.get("merchant_note"),
+        returned_at=_time(item.get("returned_at")), failure=item.get("failure"), attempts=item.get("attempts", 0),
+        next_attempt_at=_time(item.get("next_attempt_at")) if item["status"] == "PROCESSING" else None,
         settled_at=_time(item.get("settled_at")),
     )
 
@@ -401,24 +407,47 @@ def coupon_updates(item: dict[str, Any], *, to: str) -> list[dict[str, Any]]:
     ]
 
 
-def sku_adds(lines: list[dict[str, Any]], attribute: str) -> list[dict[str, Any]]:
-    """Transaction actions adding each line's quantity to its SKU's ``attribute`` (stock back, sold)."""
+def sku_adds(lines: list[dict[str, Any]], attribute: str, *, sign: int = 1) -> list[dict[str, Any]]:
+    """Transaction actions adding (``sign`` -1: taking) each line's quantity to its SKU's
+    ``attribute`` (stock back, sold)."""
     return [
         {"Update": {"TableName": db.table(), "Key": sku_key(line["sku_id"]), "UpdateExpression": f"ADD {attribute} :q",
-                    "ExpressionAttributeValues": {":q": {"N": str(line["quantity"])}}}}
+                    "ExpressionAttributeValues": {":q": {"N": str(sign * int(line["quantity"]))}}}}
         for line in lines
     ]
 
 
-def cancel_pending(item: dict[str, Any], *, reason: str, at: int) -> bool:
-    """PENDING_PAYMENT -> CANCELLED and its stock released, in one transaction conditional on the
-    order still being pending (and, for a timeout, on its deadline having passed). False when the
-    order had already moved on (a payment won the race)."""
+def sku_moves(lines: list[dict[str, Any]], **signs: int) -> list[dict[str, Any]]:
+    """One transaction action per SKU moving several counters at once (a transaction may touch an
+    item once), e.g. ``stock=1, sold=-1``: each line's quantity times the sign."""
+    if not signs:
+        return []
+    names = sorted(signs)
+    return [
+        {"Update": {"TableName": db.table(), "Key": sku_key(line["sku_id"]),
+                    "UpdateExpression": "ADD " + ", ".join(f"{name} :{name}" for name in names),
+                    "ExpressionAttributeValues": {f":{name}": {"N": str(signs[name] * int(line["quantity"]))}
+                                                  for name in names}}}
+        for line in lines
+    ]
+
+
+def epoch_of(value: Any) -> int:
+    """An ISO time or epoch seconds as stored on an order, as epoch seconds."""
+    moment = _time(value)
+    assert moment is not None
+    return int(moment.timestamp())
+
+
+def cancel_pending(item: dict[str, Any], *, reason: str, at: int, to: str = "CANCELLED") -> bool:
+    """PENDING_PAYMENT -> CANCELLED (or PAYMENT_EXCEPTION) and its stock released, in one
+    transaction conditional on the order still being pending (and, for a timeout, on its deadline
+    having passed). False when the order had already moved on (a payment won the race)."""
     order_id = item["order_id"]
     condition = "#s = :pending"
     values = {
-        ":pending": {"S": PENDING}, ":cancelled": {"S": "CANCELLED"}, ":when": {"S": iso_from_epoch(at)},
-        ":reason": {"S": reason}, ":g2": {"S": f"USER#{item['user_id']}#ORDERS#CANCELLED"}, ":one": {"N": "1"},
+        ":pending": {"S": PENDING}, ":cancelled": {"S": to}, ":when": {"S": iso_from_epoch(at)},
+        ":reason": {"S": reason}, ":g2": {"S": f"USER#{item['user_id']}#ORDERS#{to}"}, ":one": {"N": "1"},
     }
     if reason == "timeout":
         condition += " AND deadline_at <= :at"
@@ -433,8 +462,8 @@ def cancel_pending(item: dict[str, Any], *, reason: str, at: int) -> bool:
     }}, *sku_adds(item["lines"], "stock"), *coupon_updates(item, to="available")]
     if not db.transact(actions):
         return False
-    metrics.add_metric(name="OrderCancelled", unit=MetricUnit.Count, value=1)
-    logger.info("order cancelled", extra={"order_id": order_id, "reason": reason})
+    metrics.add_metric(name="OrderCancelled" if to == "CANCELLED" else "OrderPaymentException", unit=MetricUnit.Count, value=1)
+    logger.info("order cancelled", extra={"order_id": order_id, "reason": reason, "status": to})
     return True
 
 
@@ -492,7 +521,7 @@ def expire(item: dict[str, Any], now: int) -> bool:
     if _close_wechat_order(item["order_id"], strict=False) == "paid":
         from shop import payments
 
-        payments.sync(item)
+        payments.settle_paid_at_close(item, now)
         return False
     return cancel_pending(item, reason="timeout", at=now)
 

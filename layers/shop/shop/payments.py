@@ -112,6 +112,8 @@ def apply_transaction(t: dict[str, Any], *, domain: str | None) -> str:
         record(out_trade_no, MISMATCH, {**_summary(t), "problems": problems or ["transaction_id"],
                                         "expected_total": order["payable"]})
         logger.error("payment does not match its order", extra={"order_id": out_trade_no, "problems": problems})
+        if "mchid" not in problems and t.get("transaction_id"):  # our merchant account took it: give it back
+            _refuse_payment(order, t, domain=domain)
         return MISMATCH
     txn = t["transaction_id"]
     if order["status"] == orders.PENDING:
@@ -130,7 +132,34 @@ def apply_transaction(t: dict[str, Any], *, domain: str | None) -> str:
         refunds.refund_late_payment(order, t, domain=domain)
         return LATE
     record(out_trade_no, "second_payment", {**_summary(t), "order_status": order["status"]})
+    from shop import refunds
+
+    refunds.refund_stray_payment(order, t, reason="重复支付，自动退款", domain=domain)
     return MISMATCH
+
+
+def _refuse_payment(order: dict[str, Any], t: dict[str, Any], *, domain: str | None) -> None:
+    """A payment of ours that the order cannot take (amount or app differ). The order's
+    out_trade_no is spent at WeChat Pay, so it can never be paid as it is: a pending order becomes
+    PAYMENT_EXCEPTION (stock and coupons released), and the payment is refunded in full."""
+    from shop import refunds
+
+    if order["status"] == orders.PENDING:
+        orders.cancel_pending(order, reason="payment_mismatch", at=now_epoch(), to=orders.EXCEPTION)
+    refunds.refund_stray_payment(order, t, reason="支付金额与订单不符，自动退款", domain=domain)
+
+
+def settle_paid_at_close(order: dict[str, Any], now: int) -> None:
+    """The timeout found WeChat Pay's order paid (it refused to close it). Apply the payment as a
+    notification would; if WeChat Pay's answer cannot be applied at all (already refunded there, or
+    in a state that is not a payment), the order leaves the timers as PAYMENT_EXCEPTION instead of
+    coming back every minute with its stock held."""
+    from shop.wechat.pay import WeChatPay
+
+    t = WeChatPay().query(order["order_id"])
+    if apply_transaction(t, domain=None) == NOT_PAID:
+        record(order["order_id"], "payment_not_applicable", _summary(t))
+        orders.cancel_pending(order, reason="payment_not_applicable", at=now, to=orders.EXCEPTION)
 
 
 def sync(order: dict[str, Any], *, domain: str | None = None) -> str:

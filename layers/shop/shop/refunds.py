@@ -28,14 +28,14 @@ from typing import Any
 
 from shop import db, orders
 from shop.clock import iso_from_epoch, now_epoch
-from shop.config import credential
+from shop.config import credential, setting_int
 from shop.errors import Conflict, InvalidRequest, NotFound
 from shop.models.after_sales import RefundRequest
 from shop.models.orders import Order, RefundView
 from shop.observability import MetricUnit, logger, metrics
 
 REFUNDABLE_STATUSES = ("PAID", "SHIPPED", "COMPLETED")
-OPEN = ("REQUESTED", "PROCESSING", "ABNORMAL")
+OPEN = ("REQUESTED", "AWAITING_RETURN", "PROCESSING", "ABNORMAL")
 
 
 def refund_key(order_id: str, refund_id: str) -> dict[str, dict[str, str]]:
@@ -62,10 +62,23 @@ def _version_condition(order: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 # ---------------------------------------------------------------- the buyer asks
 
+def _after_sales_open(order: dict[str, Any], now: int) -> bool:
+    """Whether a completed order is still inside the after-sales window (AFTER_SALES_DAYS after
+    completion; paid and shipped orders always are)."""
+    if order["status"] != "COMPLETED" or not order.get("completed_at"):
+        return True
+    completed = orders.epoch_of(order["completed_at"])
+    return now < completed + setting_int("AFTER_SALES_DAYS") * 86400
+
+
 def request(user_id: str, order_id: str, req: RefundRequest) -> Order:
     order = orders.owned(user_id, order_id)
     if order["status"] not in REFUNDABLE_STATUSES:
-        raise Conflict("This order cannot be refunded.", code="refund_not_allowed", details={"status": order["status"]})
+        raise Conflict("该订单不能申请退款。", code="refund_not_allowed", details={"status": order["status"]})
+    if not _after_sales_open(order, now_epoch()):
+        raise Conflict(f"订单完成已超过 {setting_int('AFTER_SALES_DAYS')} 天，售后期已过。", code="after_sales_closed",
+                       details={"completed_at": order["completed_at"], "after_sales_days": setting_int("AFTER_SALES_DAYS")})
+    shipped = order["status"] != "PAID"
     index = {line["sku_id"]: i for i, line in enumerate(order["lines"])}
     wanted = ({line.sku_id: line.quantity for line in req.lines} if req.lines
               else {line["sku_id"]: line["refundable"] for line in order["lines"] if line["refundable"] > 0})
@@ -98,7 +111,11 @@ def request(user_id: str, order_id: str, req: RefundRequest) -> Order:
     refund = {
         "PK": f"ORDER#{order_id}", "SK": f"REFUND#{refund_id}", "type": "refund", "refund_id": refund_id,
         "order_id": order_id, "user_id": user_id, "status": "REQUESTED", "amount": amount, "freight": freight,
-        "lines": lines, "reason": req.reason, "requested_by": "user", "restock": True, "created_at": now,
+        "lines": lines, "reason": req.reason, "requested_by": "user", "kind": req.kind if shipped else "refund_only",
+        # Before shipping the units are still here: they go back on sale when the refund succeeds.
+        # After shipping they are with the buyer: a return puts them back when the merchant receives
+        # it (receive_return); refund_only never does.
+        "restock": not shipped, "created_at": now,
         "created_ns": time.time_ns(),
     }
     if not db.transact([
@@ -127,16 +144,41 @@ def approve(refund_id: str, *, note: str | None, merchant: str, domain: str | No
 
     pay.prefetch()
     order, refund = _load(refund_id)
-    if refund["status"] == "REQUESTED":
+    retry = refund["status"] == "ABNORMAL" and bool(refund.get("failure"))
+    if refund["status"] == "REQUESTED" and refund.get("kind") == "return":
+        # 退货退款: agree to the return; the money goes back when the goods arrive (receive_return)
         now = iso_from_epoch(now_epoch())
         if db.update_if(
             Key=refund_key(order["order_id"], refund_id),
-            UpdateExpression="SET #s = :processing, decided_at = :now, decided_by = :m, merchant_note = :note",
+            UpdateExpression="SET #s = :awaiting, decided_at = :now, decided_by = :m, merchant_note = :note",
             ConditionExpression="#s = :requested", ExpressionAttributeNames={"#s": "status"},
-            ExpressionAttributeValues={":processing": {"S": "PROCESSING"}, ":requested": {"S": "REQUESTED"},
+            ExpressionAttributeValues={":awaiting": {"S": "AWAITING_RETURN"}, ":requested": {"S": "REQUESTED"},
                                        ":now": {"S": now}, ":m": {"S": merchant}, ":note": db.to_value(note)},
         ):
-            refund = {**refund, "status": "PROCESSING", "decided_at": now, "decided_by": merchant, "merchant_note": note}
+            return orders.refund_view({**refund, "status": "AWAITING_RETURN", "decided_at": now, "merchant_note": note})
+        order, refund = _load(refund_id)
+    if refund["status"] == "AWAITING_RETURN":
+        return orders.refund_view(refund)
+    if refund["status"] == "REQUESTED" or retry:
+        # REQUESTED -> PROCESSING; or the merchant retries a refund WeChat Pay refused (ABNORMAL with
+        # a failure code: it never reached WeChat Pay, so the same out_refund_no is sent again). The
+        # timer set here submits it if this function stops before the call.
+        epoch = now_epoch()
+        now = iso_from_epoch(epoch)
+        if db.update_if(
+            Key=refund_key(order["order_id"], refund_id),
+            UpdateExpression="SET #s = :processing, decided_at = :now, decided_by = :m, merchant_note = :note, "
+                             "due_shard = :shard, due_at = :due REMOVE attempts, first_failed_at, settled_at",
+            ConditionExpression="#s = :from" + (" AND attribute_exists(failure)" if retry else ""),
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":processing": {"S": "PROCESSING"}, ":from": {"S": refund["status"]},
+                                       ":now": {"S": now}, ":m": {"S": merchant}, ":note": db.to_value(note),
+                                       **_due(refund_id, epoch + SUBMIT_GRACE)},
+        ):
+            refund = {k: v for k, v in refund.items() if k not in ("attempts", "first_failed_at", "settled_at")}
+            refund.update(status="PROCESSING", decided_at=now, decided_by=merchant, merchant_note=note)
+            if retry:  # the order gives the units back at ABNORMAL only for WeChat's own verdicts: none to take
+                logger.info("merchant retries a refused refund", extra={"refund_id": refund_id})
         else:  # a concurrent decision came first
             order, refund = _load(refund_id)
     if refund["status"] == "PROCESSING" and not refund.get("submitted"):
@@ -144,6 +186,38 @@ def approve(refund_id: str, *, note: str | None, merchant: str, domain: str | No
     if refund["status"] in ("REJECTED", "CLOSED"):
         raise Conflict("This refund was already decided.", code="refund_not_pending", details={"status": refund["status"]})
     return orders.refund_view(refund)
+
+
+def receive_return(refund_id: str, *, note: str | None, merchant: str, domain: str | None) -> RefundView:
+    """The merchant has the returned goods: AWAITING_RETURN -> PROCESSING and the units back on
+    sale, in one transaction; then the money is submitted to WeChat Pay. Receiving twice changes
+    nothing."""
+    from shop.wechat import pay
+
+    pay.prefetch()
+    order, refund = _load(refund_id)
+    if refund["status"] == "AWAITING_RETURN":
+        epoch = now_epoch()
+        now = iso_from_epoch(epoch)
+        actions = [{"Update": {
+            "TableName": db.table(), "Key": refund_key(order["order_id"], refund_id),
+            "UpdateExpression": "SET #s = :processing, returned_at = :now, received_by = :m, restock = :true, "
+                                "merchant_note = if_not_exists(merchant_note, :note), due_shard = :shard, due_at = :due",
+            "ConditionExpression": "#s = :awaiting",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {":processing": {"S": "PROCESSING"}, ":awaiting": {"S": "AWAITING_RETURN"},
+                                          ":now": {"S": now}, ":m": {"S": merchant}, ":true": {"BOOL": True},
+                                          ":note": db.to_value(note), **_due(refund_id, epoch + SUBMIT_GRACE)},
+        }}, *orders.sku_adds(refund.get("lines", []), "stock")]
+        if db.transact(actions):
+            metrics.add_metric(name="ReturnReceived", unit=MetricUnit.Count, value=1)
+            refund = {**refund, "status": "PROCESSING", "returned_at": now, "restock": True}
+            refund = submit(order, refund, domain=domain)
+            return orders.refund_view(refund)
+        order, refund = _load(refund_id)
+    if refund.get("returned_at"):
+        return orders.refund_view(refund)
+    raise Conflict("这笔退款不是等待退货的状态。", code="refund_not_awaiting_return", details={"status": refund["status"]})
 
 
 def _restore_lines(order: dict[str, Any], refund: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -170,12 +244,15 @@ def _finish(order: dict[str, Any], refund: dict[str, Any], *, to: str, expected:
     values.update({f":e{n}": {"S": s} for n, s in enumerate(expected)})
     refund_update = {
         "TableName": db.table(), "Key": refund_key(order["order_id"], refund["refund_id"]),
-        "UpdateExpression": "SET #s = :to, settled_at = :now" + "".join(f", {k} = :x_{k}" for k in extra),
+        "UpdateExpression": "SET #s = :to, settled_at = :now" + "".join(f", {k} = :x_{k}" for k in extra)
+                            + " REMOVE due_shard, due_at, next_attempt_at",
         "ConditionExpression": "#s IN (" + ", ".join(f":e{n}" for n in range(len(expected))) + ")",
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": {**values, **{f":x_{k}": db.to_value(v) for k, v in extra.items()}},
     }
     actions: list[dict[str, Any]] = [{"Update": refund_update}]
+    if refund.get("stray"):  # a payment the order never counted: its refund does not touch the order
+        return db.transact(actions)
     if to == "SUCCEEDED":
         refunded = order.get("refunded_total", 0) + refund["amount"]
         closes = refunded >= order["payable"] and order["status"] in REFUNDABLE_STATUSES
@@ -189,8 +266,11 @@ def _finish(order: dict[str, Any], refund: dict[str, Any], *, to: str, expected:
                                    "UpdateExpression": update, "ConditionExpression": "version = :v",
                                    "ExpressionAttributeValues": order_values,
                                    **({"ExpressionAttributeNames": {"#s": "status"}} if closes else {})}})
-        if refund.get("restock", True):
-            actions += orders.sku_adds(refund.get("lines", []), "stock")
+        # ``sold`` counts units sold and kept: a refunded unit was not (sales ranks, 已售 N 件). The
+        # units go back on sale only if they are here: refunded before shipping (a return was put
+        # back when the merchant received it).
+        restock = refund.get("restock", True) and not refund.get("returned_at")
+        actions += orders.sku_moves(refund.get("lines", []), sold=-1, **({"stock": 1} if restock else {}))
     elif to in ("CLOSED", "REJECTED") and refund.get("lines") is not None and refund.get("requested_by") == "user":
         update, order_values = _restore_lines(order, refund)
         order_values[":v"] = {"N": str(order["version"])}
@@ -216,7 +296,7 @@ def _settle(refund_id: str, *, to: str, expected: tuple[str, ...], extra: dict[s
 
 
 def reject(refund_id: str, *, note: str | None, merchant: str) -> RefundView:
-    outcome, refund = _settle(refund_id, to="REJECTED", expected=("REQUESTED",),
+    outcome, refund = _settle(refund_id, to="REJECTED", expected=("REQUESTED", "AWAITING_RETURN"),
                               extra={"merchant_note": note, "decided_by": merchant})
     if outcome == "ignored":
         raise Conflict("This refund was already decided.", code="refund_not_pending", details={"status": refund["status"]})
@@ -225,25 +305,120 @@ def reject(refund_id: str, *, note: str | None, merchant: str) -> RefundView:
 
 # ---------------------------------------------------------------- WeChat Pay
 
+# WeChat Pay's refund refusals that say "not now" rather than "never": the merchant's available
+# balance is short (NOT_ENOUGH: routine for a small merchant whose takings are not yet settled), too
+# many calls (FREQUENCY_LIMITED), or a fault on its side (SYSTEM_ERROR, a 5xx, unreachable). Such a
+# refund stays PROCESSING and the order timers submit it again, with the same out_refund_no, after
+# RETRY_DELAYS (then every hour) until REFUND_RETRY_HOURS have passed; then it is ABNORMAL for the
+# merchant. Every other refusal is final at once: ABNORMAL, with the code, for the merchant to retry.
+RETRYABLE_REFUSALS = frozenset({"NOT_ENOUGH", "FREQUENCY_LIMITED", "SYSTEM_ERROR"})
+RETRY_DELAYS = (60, 120, 300, 600, 1800)
+RETRY_EVERY = 3600
+# A submitted refund that no notification settles within this long is asked about (query_refund).
+CONFIRM_AFTER = 600
+# A PROCESSING refund not yet submitted (the function stopped between deciding and calling WeChat
+# Pay) is submitted by the timers this long after it was decided.
+SUBMIT_GRACE = 120
+
+
+def _due(refund_id: str, at: int) -> dict[str, Any]:
+    return {":shard": {"S": orders.due_shard(refund_id)}, ":due": {"N": str(at)}}
+
+
+def retry_delay(attempts: int) -> int:
+    return RETRY_DELAYS[attempts - 1] if attempts <= len(RETRY_DELAYS) else RETRY_EVERY
+
+
 def submit(order: dict[str, Any], refund: dict[str, Any], *, domain: str | None) -> dict[str, Any]:
-    """Send the refund to WeChat Pay (the same out_refund_no every time) and note that it was."""
+    """Send the refund to WeChat Pay (the same out_refund_no every time) and note that it was; a
+    refusal worth retrying schedules the next attempt, any other makes it ABNORMAL."""
+    from shop.errors import ServiceUnavailable, UpstreamError
     from shop.wechat.pay import PayApiError, WeChatPay
 
+    refund_id = refund["refund_id"]
+    if refund["amount"] == 0:  # a 0-fen order (shop.orders: settled without WeChat Pay): nothing to send
+        return _settle(refund_id, to="SUCCEEDED", expected=("PROCESSING",), extra={"wechat_refund_id": None})[1]
     try:
         answer = WeChatPay().refund(
-            out_trade_no=order["order_id"], out_refund_no=refund["refund_id"], refund=refund["amount"],
-            total=order["payable"], reason=refund["reason"][:80], notify_url=orders.notify_url(domain),
+            out_trade_no=order["order_id"], out_refund_no=refund_id, refund=refund["amount"],
+            total=refund.get("total", order["payable"]), reason=refund["reason"][:80],
+            notify_url=orders.notify_url(domain), transaction_id=refund.get("transaction_id"),
         )
-    except PayApiError as exc:
-        logger.error("WeChat Pay refused a refund", extra={"refund_id": refund["refund_id"], "code": exc.code})
-        metrics.add_metric(name="RefundRefused", unit=MetricUnit.Count, value=1)
-        return _settle(refund["refund_id"], to="ABNORMAL", expected=("PROCESSING",), extra={"failure": exc.code})[1]
-    db.client().update_item(
-        TableName=db.table(), Key=refund_key(order["order_id"], refund["refund_id"]),
-        UpdateExpression="SET submitted = :true, wechat_refund_id = :rid",
-        ExpressionAttributeValues={":true": {"BOOL": True}, ":rid": db.to_value(answer.get("refund_id"))},
+    except (PayApiError, ServiceUnavailable, UpstreamError) as exc:
+        code = exc.code if isinstance(exc, PayApiError) else "SYSTEM_ERROR"
+        return _refused(order, refund, code)
+    now = now_epoch()
+    # Conditional: WeChat Pay's notification may settle the refund between the call and this write,
+    # and a settled refund must not get a timer back.
+    db.update_if(
+        Key=refund_key(order["order_id"], refund_id),
+        UpdateExpression="SET submitted = :true, wechat_refund_id = :rid, submitted_at = :now, "
+                         "due_shard = :shard, due_at = :due REMOVE next_attempt_at",
+        ConditionExpression="#s = :processing",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":true": {"BOOL": True}, ":rid": db.to_value(answer.get("refund_id")),
+                                   ":now": {"S": iso_from_epoch(now)}, ":processing": {"S": "PROCESSING"},
+                                   **_due(refund_id, now + CONFIRM_AFTER)},
     )
     return {**refund, "submitted": True}
+
+
+def _refused(order: dict[str, Any], refund: dict[str, Any], code: str) -> dict[str, Any]:
+    refund_id = refund["refund_id"]
+    attempts = int(refund.get("attempts", 0)) + 1
+    first = int(refund.get("first_failed_at") or now_epoch())
+    now = now_epoch()
+    metrics.add_metric(name="RefundRefused", unit=MetricUnit.Count, value=1)
+    if code in RETRYABLE_REFUSALS and now - first < setting_int("REFUND_RETRY_HOURS") * 3600:
+        at = now + retry_delay(attempts)
+        logger.warning("WeChat Pay refused a refund for now; retrying later",
+                       extra={"refund_id": refund_id, "code": code, "attempts": attempts})
+        db.update_if(
+            Key=refund_key(order["order_id"], refund_id),
+            UpdateExpression="SET failure = :code, attempts = :n, first_failed_at = :first, next_attempt_at = :at, "
+                             "due_shard = :shard, due_at = :due",
+            ConditionExpression="#s = :processing AND attribute_not_exists(submitted)",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":code": {"S": code}, ":n": {"N": str(attempts)}, ":first": {"N": str(first)},
+                                       ":at": {"S": iso_from_epoch(at)}, ":processing": {"S": "PROCESSING"},
+                                       **_due(refund_id, at)},
+        )
+        return {**refund, "failure": code, "attempts": attempts, "next_attempt_at": iso_from_epoch(at)}
+    logger.error("WeChat Pay refused a refund", extra={"refund_id": refund_id, "code": code, "attempts": attempts})
+    return _settle(refund_id, to="ABNORMAL", expected=("PROCESSING",),
+                   extra={"failure": code, "attempts": attempts})[1]
+
+
+def follow_up(refund: dict[str, Any], *, domain: str | None = None) -> str:
+    """The timers' part: a PROCESSING refund whose timer is due is submitted (again), or, once
+    submitted, asked about and settled from WeChat Pay's answer. Returns what was done."""
+    from shop.wechat.pay import PayApiError, WeChatPay
+
+    order, current = _load(refund["refund_id"])
+    if current["status"] != "PROCESSING":
+        return "settled"
+    if not current.get("submitted"):
+        after = submit(order, current, domain=domain)
+        return "submitted" if after.get("submitted") else ("retrying" if after["status"] == "PROCESSING" else "refused")
+    try:
+        answer = WeChatPay().query_refund(current["refund_id"])
+    except PayApiError as exc:
+        if exc.code == "RESOURCE_NOT_EXISTS":  # the call that was noted never reached WeChat Pay
+            db.update_if(Key=refund_key(order["order_id"], current["refund_id"]), UpdateExpression="REMOVE submitted",
+                         ConditionExpression="#s = :processing", ExpressionAttributeNames={"#s": "status"},
+                         ExpressionAttributeValues={":processing": {"S": "PROCESSING"}})
+            return "resubmit"
+        raise
+    to = STATUS_OF.get(str(answer.get("status")))
+    if to is None:  # still PROCESSING at WeChat Pay: ask again later
+        db.update_if(Key=refund_key(order["order_id"], current["refund_id"]), UpdateExpression="SET due_at = :due",
+                     ConditionExpression="#s = :processing", ExpressionAttributeNames={"#s": "status"},
+                     ExpressionAttributeValues={":processing": {"S": "PROCESSING"},
+                                                ":due": {"N": str(now_epoch() + CONFIRM_AFTER)}})
+        return "waiting"
+    outcome, _ = _settle(current["refund_id"], to=to, expected=("PROCESSING",),
+                         extra={"wechat_refund_id": answer.get("refund_id")})
+    return "queried"
 
 
 def ensure_submitted(order_id: str, *, domain: str | None) -> None:
@@ -263,6 +438,7 @@ def refund_late_payment(order: dict[str, Any], t: dict[str, Any], *, domain: str
         "order_id": order_id, "user_id": order["user_id"], "status": "PROCESSING", "amount": t["amount"]["total"],
         "freight": 0, "lines": [], "reason": "订单已取消，自动退款", "requested_by": "system", "restock": False,
         "created_at": now, "created_ns": time.time_ns(),
+        "due_shard": orders.due_shard(refund_id), "due_at": now_epoch() + SUBMIT_GRACE,
     }
     db.transact([  # False: another copy of the notification recorded it first
         {"Update": {"TableName": db.table(), "Key": orders.order_key(order_id),
@@ -276,6 +452,39 @@ def refund_late_payment(order: dict[str, Any], t: dict[str, Any], *, domain: str
     metrics.add_metric(name="LatePaymentRefunded", unit=MetricUnit.Count, value=1)
     logger.warning("payment for a cancelled order: refunding it", extra={"order_id": order_id})
     ensure_submitted(order_id, domain=domain)
+
+
+def refund_stray_payment(order: dict[str, Any], t: dict[str, Any], *, reason: str, domain: str | None) -> str:
+    """Refund, in full and automatically, a payment the order cannot take: a second payment of a
+    paid order, or one whose amount or app does not match. The refund names the transaction (not
+    the order) and its id follows from the transaction's, so however often the payment is reported
+    it is refunded once. It is kept apart from the order's own refunds (``stray``)."""
+    import hashlib
+
+    order_id, txn = order["order_id"], t["transaction_id"]
+    refund_id = f"{order_id}-p{hashlib.sha256(txn.encode()).hexdigest()[:12]}"
+    total = int((t.get("amount") or {}).get("total") or 0)
+    refund = {
+        "PK": f"ORDER#{order_id}", "SK": f"REFUND#{refund_id}", "type": "refund", "refund_id": refund_id,
+        "order_id": order_id, "user_id": order["user_id"], "status": "PROCESSING", "amount": total, "total": total,
+        "transaction_id": txn, "stray": True, "freight": 0, "lines": [], "reason": reason, "requested_by": "system",
+        "restock": False, "created_at": iso_from_epoch(now_epoch()), "created_ns": time.time_ns(),
+        "due_shard": orders.due_shard(refund_id), "due_at": now_epoch() + SUBMIT_GRACE,
+    }
+    if total <= 0:
+        return refund_id
+    try:
+        db.client().put_item(TableName=db.table(), Item=db.to_item(refund), ConditionExpression="attribute_not_exists(PK)")
+        metrics.add_metric(name="StrayPaymentRefunded", unit=MetricUnit.Count, value=1)
+        logger.warning("refunding a payment the order cannot take", extra={"order_id": order_id, "refund_id": refund_id})
+    except Exception as exc:
+        if not db.is_condition_failure(exc):
+            raise
+    order_now, refunds = orders.load_with_children(order_id)
+    current = next((r for r in refunds if r["refund_id"] == refund_id), None)
+    if order_now is not None and current is not None and current["status"] == "PROCESSING" and not current.get("submitted"):
+        submit(order_now, current, domain=domain)
+    return refund_id
 
 
 STATUS_OF = {"SUCCESS": "SUCCEEDED", "ABNORMAL": "ABNORMAL", "CLOSED": "CLOSED"}
@@ -295,9 +504,12 @@ def apply_notification(r: dict[str, Any]) -> str:
     except NotFound:
         payments.record(refund_id or "-", "unknown_refund", {"refund_status": r.get("refund_status")})
         return payments.UNKNOWN
-    if to is None or (r.get("amount") or {}).get("refund") != refund["amount"]:
-        payments.record(refund_id, "refund_mismatch", {"refund_status": r.get("refund_status"),
-                                                        "amount": (r.get("amount") or {}).get("refund")})
+    amount = r.get("amount") or {}
+    if (to is None or amount.get("refund") != refund["amount"] or r.get("out_trade_no") != order["order_id"]
+            or amount.get("total") != refund.get("total", order["payable"])):
+        payments.record(refund_id, "refund_mismatch", {
+            "refund_status": r.get("refund_status"), "amount": amount.get("refund"), "total": amount.get("total"),
+            "out_trade_no": r.get("out_trade_no")})
         return payments.MISMATCH
     expected = ("PROCESSING",) if to == "ABNORMAL" else ("PROCESSING", "ABNORMAL")
     outcome, _ = _settle(refund_id, to=to, expected=expected, extra={"wechat_refund_id": r.get("refund_id")})

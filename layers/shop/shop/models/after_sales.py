@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -12,6 +12,10 @@ from shop.models.common import MULTILINE, RequestModel
 
 class RefundRequest(RequestModel):
     reason: Annotated[str, MULTILINE] = Field(min_length=1, max_length=200)
+    kind: Literal["refund_only", "return"] = Field(
+        default="refund_only", description="After shipping: refund_only (仅退款: keep the goods, nothing goes back "
+        "on sale) or return (退货退款: send them back; the money follows when the merchant receives them). "
+        "Before shipping a refund is always refund_only and the units go back on sale at once.")
     lines: list[LineRequest] | None = Field(default=None, max_length=MAX_ORDER_LINES,
                                             description="Units to refund; omit for everything still refundable")
 

@@ -11,8 +11,9 @@ from shop.models.common import ID, Delivery  # noqa: F401 - ID re-exported for t
 from shop.models.places import AddressSnapshot, PickupStore
 from shop.money import Fen
 
-OrderStatus = Literal["PENDING_PAYMENT", "PAID", "SHIPPED", "COMPLETED", "CANCELLED", "CLOSED"]
-RefundStatus = Literal["REQUESTED", "PROCESSING", "SUCCEEDED", "ABNORMAL", "CLOSED", "REJECTED"]
+OrderStatus = Literal["PENDING_PAYMENT", "PAID", "SHIPPED", "COMPLETED", "CANCELLED", "CLOSED", "PAYMENT_EXCEPTION"]
+RefundStatus = Literal["REQUESTED", "AWAITING_RETURN", "PROCESSING", "SUCCEEDED", "ABNORMAL", "CLOSED", "REJECTED"]
+RefundKind = Literal["refund_only", "return"]
 REFUND_ID_PATTERN = r"^[A-Za-z0-9]{1,64}-[A-Za-z0-9]{1,16}$"
 
 
@@ -52,8 +53,17 @@ class RefundView(BaseModel):
     lines: list[dict[str, int | str]]
     freight: Fen
     requested_by: Literal["user", "system"]
+    kind: RefundKind = Field(default="refund_only", description="refund_only (仅退款) or return (退货退款: the money "
+                             "goes back once the merchant has received the goods, which go back on sale)")
+    restock: bool = Field(default=False, description="Whether the units go back on sale: before shipping at once, "
+                          "for a return when the merchant receives it, never for refund_only after shipping")
     created_at: datetime
     merchant_note: str | None = None
+    returned_at: datetime | None = Field(default=None, description="When the merchant received the returned goods")
+    failure: str | None = Field(default=None, description="WeChat Pay's last refusal (e.g. NOT_ENOUGH: the merchant's "
+                                "balance is short); retried automatically while status is PROCESSING")
+    attempts: int = Field(default=0, description="Submissions WeChat Pay refused so far")
+    next_attempt_at: datetime | None = Field(default=None, description="When the refund is submitted again")
     settled_at: datetime | None = None
 
 
@@ -79,7 +89,10 @@ class Order(BaseModel):
     completed_at: datetime | None = None
     auto_complete_at: datetime | None = None
     cancelled_at: datetime | None = None
-    cancel_reason: Literal["user", "timeout"] | None = None
+    cancel_reason: Literal["user", "timeout", "payment_mismatch", "payment_not_applicable"] | None = Field(
+        default=None, description="CANCELLED: user, timeout; PAYMENT_EXCEPTION: payment_mismatch (a payment whose "
+        "amount or app did not match the order, refunded automatically), payment_not_applicable (WeChat Pay reports "
+        "the order paid but the payment is not there to apply, e.g. already refunded in WeChat Pay)")
     late_payment: bool = Field(default=False, description="Paid after it was cancelled; refunded automatically")
     refunds: list[RefundView] = []
 

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from shop.models.common import RequestModel
+from shop.models.common import RequestModel, text_problem
 
 
 class LoginRequest(RequestModel):
@@ -26,7 +26,7 @@ class LoginRequest(RequestModel):
     @classmethod
     def _ignore_malformed_inviter(cls, value: object) -> str | None:
         # a share path is user-controlled text: anything that cannot be a code is as good as none
-        return value if isinstance(value, str) and len(value) <= 64 else None
+        return value if isinstance(value, str) and len(value) <= 64 and text_problem(value.strip()) is None else None
 
 
 class LoginResponse(BaseModel):

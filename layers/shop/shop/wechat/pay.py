@@ -232,9 +232,11 @@ class WeChatPay:
         self.call("POST", f"/v3/pay/transactions/out-trade-no/{out_trade_no}/close", {"mchid": self.config.mch_id})
 
     def refund(self, *, out_trade_no: str, out_refund_no: str, refund: int, total: int, reason: str | None = None,
-               notify_url: str | None = None) -> dict[str, Any]:
+               notify_url: str | None = None, transaction_id: str | None = None) -> dict[str, Any]:
+        """Refund a payment: by ``transaction_id`` when given (a payment the order did not take), else
+        by the order's out_trade_no."""
         payload: dict[str, Any] = {
-            "out_trade_no": out_trade_no,
+            **({"transaction_id": transaction_id} if transaction_id else {"out_trade_no": out_trade_no}),
             "out_refund_no": out_refund_no,
             "amount": {"refund": refund, "total": total, "currency": "CNY"},
         }
