@@ -73,6 +73,41 @@ def template() -> Template:
     return Template()
 
 
+# ---------------------------------------------------------------- least privilege (tests/least_privilege.py)
+_deselected: list[pytest.Item] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from tests import least_privilege
+
+    least_privilege.install(Template())
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    _deselected.extend(items)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The least-privilege check judges what every other test recorded, so it runs last."""
+    last = [item for item in items if item.path.name == "test_least_privilege.py" and item.path.parent.name == "handler"]
+    for item in last:
+        items.remove(item)
+    items.extend(last)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    from tests import least_privilege
+
+    least_privilege.note_collection(session.items, _deselected, list(session.config.args))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests import least_privilege
+
+    if path := os.environ.get("MINISHOP_RECORD_ACTIONS"):
+        least_privilege.dump(path)
+
+
 def _set_base_env(mp: pytest.MonkeyPatch) -> None:
     for key in [k for k in os.environ if k.startswith(("AWS_", "SHOP_", "WECHAT", "SESSION_"))]:
         mp.delenv(key)
