@@ -310,3 +310,62 @@ def test_timers_work_concurrently_and_leave_what_does_not_fit_for_later(api: Api
     assert fn.lambda_handler(scheduled_event("OrderTimersFunction", orders_deadline(late) + 1), ctx)["deferred"] == 1
     assert api.get(f"/orders/{late['id']}", token=more).json["status"] == "PENDING_PAYMENT"
     assert _fire_timers(api, orders_deadline(late) + 61)["cancelled"] == 1
+
+
+# ---------------------------------------------------------------- phantom stock (3)
+
+def test_refund_only_after_shipping_puts_nothing_back_on_sale(api: Api, buyer: str, address_id: str, wechat) -> None:
+    order_id = _paid_order(api, wechat, buyer, address_id, (TEE, 2))
+    ship(api, order_id)
+    shipped = stock_of(TEE)
+    refund = ask_refund(api, buyer, order_id, kind="refund_only")
+    assert (refund["kind"], refund["restock"]) == ("refund_only", False)
+    api.post(f"/admin/refunds/{refund['id']}/approve", {}, token=merchant_token())
+    settle(api, wechat, refund["id"])
+    assert api.get(f"/orders/{order_id}", token=buyer).json["status"] == "CLOSED"
+    assert stock_of(TEE) == (shipped[0], shipped[1] - 2)  # the goods are with the buyer: not for sale again
+
+
+def test_a_return_goes_back_on_sale_only_when_received(api: Api, buyer: str, address_id: str, wechat) -> None:
+    merchant = merchant_token()
+    order_id = _paid_order(api, wechat, buyer, address_id, (TEE, 2))
+    api.post(f"/orders/{order_id}/refund", {}, token=buyer)  # reason is required
+    ship(api, order_id)
+    assert api.post(f"/orders/{order_id}/confirm", token=buyer).status == 200
+    completed = stock_of(TEE)
+    refund = ask_refund(api, buyer, order_id, kind="return", lines=[{"sku_id": TEE, "quantity": 1}])
+    awaiting = api.post(f"/admin/refunds/{refund['id']}/approve", {"note": "请寄回"}, token=merchant).json
+    assert awaiting["status"] == "AWAITING_RETURN" and refund["id"] not in wechat.pay.refunds
+    assert stock_of(TEE) == completed
+    assert api.post(f"/admin/refunds/{refund['id']}/receive", {}, token=buyer).status == 401
+    received = api.post(f"/admin/refunds/{refund['id']}/receive", {"note": "已收到"}, token=merchant).json
+    assert received["status"] == "PROCESSING" and received["returned_at"] and received["restock"]
+    assert stock_of(TEE) == (completed[0] + 1, completed[1])
+    again = api.post(f"/admin/refunds/{refund['id']}/receive", {}, token=merchant)
+    assert again.status == 200 and stock_of(TEE) == (completed[0] + 1, completed[1])  # once
+    settle(api, wechat, refund["id"])
+    assert stock_of(TEE) == (completed[0] + 1, completed[1] - 1)  # settled: not restocked twice
+    other = ask_refund(api, buyer, order_id, kind="refund_only")
+    reply = api.post(f"/admin/refunds/{other['id']}/receive", {}, token=merchant)
+    assert (reply.status, reply.error_code) == (409, "refund_not_awaiting_return")
+
+
+def test_a_return_never_received_can_be_rejected(api: Api, buyer: str, address_id: str, wechat) -> None:
+    order_id = _paid_order(api, wechat, buyer, address_id, (TEE, 1))
+    ship(api, order_id)
+    refund = ask_refund(api, buyer, order_id, kind="return")
+    api.post(f"/admin/refunds/{refund['id']}/approve", {}, token=merchant_token())
+    rejected = api.post(f"/admin/refunds/{refund['id']}/reject", {"note": "未收到退货"}, token=merchant_token()).json
+    assert rejected["status"] == "REJECTED"
+    assert api.get(f"/orders/{order_id}", token=buyer).json["lines"][0]["refundable_quantity"] == 1
+
+
+def test_completed_orders_have_an_after_sales_window(api: Api, buyer: str, address_id: str, wechat, monkeypatch) -> None:
+    order_id = _paid_order(api, wechat, buyer, address_id, (TEE, 1))
+    ship(api, order_id)
+    api.post(f"/orders/{order_id}/confirm", token=buyer)
+    monkeypatch.setenv("AFTER_SALES_DAYS", "0")
+    reply = api.post(f"/orders/{order_id}/refund", {"reason": "坏了"}, token=buyer)
+    assert (reply.status, reply.error_code) == (409, "after_sales_closed")
+    monkeypatch.setenv("AFTER_SALES_DAYS", "7")
+    assert api.post(f"/orders/{order_id}/refund", {"reason": "坏了"}, token=buyer).status == 201
