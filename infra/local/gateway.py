@@ -7,18 +7,27 @@ wins (literal segments over {param} over {proxy+}), a method-specific route over
 Schedule events of the template (``rate(N minutes)``) invoke their function on that rate with an
 EventBridge scheduled event. ``POST /_local/schedules/<FunctionLogicalId>`` with ``{"time": ISO}``
 fires one now with the given time (this is how tests move time forward); /_local/ is the local
-stack's own control path and does not exist in AWS.
+stack's own control path and does not exist in AWS. It answers loopback clients only, whatever
+address the gateway listens on (``--host 0.0.0.0`` for a phone on the LAN): to anyone else it is
+an unknown route, 404 ``route_not_found`` in the shop's error shape.
 
 Each function has a pool of worker processes (see worker.py): a request takes an idle worker or
 starts a new one (a cold start), up to ``max_concurrency`` per function, so concurrent requests run
 in parallel exactly as concurrent Lambda instances would, and races reach DynamoDB (moto) as they
-would in AWS. A worker that overruns the function's Timeout is killed and the caller gets API
+would in AWS. A new worker runs its init phase (imports) first and says when it is ready; as in
+Lambda, the init phase has its own limit (10 s) and is not part of the function's Timeout, which
+counts from the invocation only. An init that fails or overruns is run again as part of the
+invocation, within the function's Timeout (Lambda's suppressed init). Each environment in Lambda
+has a CPU of its own for its init; here inits wait for one of the machine's cores (one init per
+core at a time), so a burst of cold starts on a busy machine queues instead of every init taking
+ten times as long. A worker that overruns the function's Timeout is killed and the caller gets API
 Gateway's 500, as with a Lambda time-out.
 """
 
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import os
 import re
@@ -48,98 +57,249 @@ class FunctionFailed(Exception):
     pass
 
 
-class Worker:
-    def __init__(self, spec: FunctionSpec, env: dict[str, str], log: TextIO | None) -> None:
-        self.spec = spec
-        read_fd, write_fd = os.pipe()
-        worker_env = {**env, "LOCAL_WORKER_RESULT_FD": str(write_fd)}
-        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and script
-            [sys.executable, str(WORKER)],
-            stdin=subprocess.PIPE,
-            stdout=log,
-            stderr=subprocess.STDOUT if log is not None else None,
-            env=worker_env,
-            pass_fds=(write_fd,),
-            text=True,
-        )
-        os.close(write_fd)
-        self._results = os.fdopen(read_fd, "r", encoding="utf-8")
+class InitFailed(FunctionFailed):
+    pass
 
-    def invoke(self, event: dict[str, Any], request_id: str) -> dict[str, Any]:
-        assert self.proc.stdin is not None
+
+# Lambda's limit on an on-demand environment's init phase (imports, module-level work). The init
+# phase is not part of the function's Timeout: that counts from the invocation only. An init that
+# fails or overruns is run again as part of the first invocation, within the function's Timeout.
+INIT_TIMEOUT = 10.0
+# Grace over a limit for the pipe to carry the answer (not time the function gets).
+GRACE = 0.5
+
+
+def default_init_slots() -> int:
+    """Inits that may run at once: one per core. Each Lambda environment has a CPU of its own to
+    run its init on; here they share the machine's cores, and ten imports at once on two cores
+    would each take five times as long as one does, so a cold start waits for a core first and its
+    init limit counts from then."""
+    return max(os.cpu_count() or 1, 2)
+
+
+class Worker:
+    """One execution environment: a worker.py process, started by ``start()``, which runs the init
+    phase and then serves one invocation at a time."""
+
+    def __init__(self, spec: FunctionSpec, env: dict[str, str], log: TextIO | None) -> None:
+        self.spec, self.env, self.log = spec, env, log
+        self.proc: subprocess.Popen[str] | None = None
+        self._results: TextIO | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+        self.init_ms: int | None = None
+        # its init failed or overran: the next invocation runs it again, within its own Timeout
+        self.needs_init = False
+
+    def start(self) -> None:
+        """Start the process; its init phase runs now (see ``wait_ready``)."""
+        with self._lock:
+            if self._closed:
+                raise FunctionFailed("the gateway is stopping")
+            read_fd, write_fd = os.pipe()
+            worker_env = {**self.env, "LOCAL_WORKER_RESULT_FD": str(write_fd)}
+            try:
+                self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+                    [sys.executable, str(WORKER)],
+                    stdin=subprocess.PIPE,
+                    stdout=self.log,
+                    stderr=subprocess.STDOUT if self.log is not None else None,
+                    env=worker_env,
+                    pass_fds=(write_fd,),
+                    text=True,
+                )
+            finally:
+                os.close(write_fd)
+            self._results = os.fdopen(read_fd, "r", encoding="utf-8")
+
+    def _read(self, seconds: float) -> dict[str, Any] | None:
+        """The worker's next message, or None if none came within ``seconds``."""
+        results = self._results
+        if results is None or results.closed:
+            raise FunctionFailed("worker exited")
         try:
-            self.proc.stdin.write(json.dumps({"event": event, "request_id": request_id}) + "\n")
-            self.proc.stdin.flush()
-        except BrokenPipeError:
+            ready, _, _ = select.select([results], [], [], max(seconds, 0.0))
+            line = results.readline() if ready else None
+        except (OSError, ValueError):  # closed by kill() meanwhile
             raise FunctionFailed("worker exited") from None
-        ready, _, _ = select.select([self._results], [], [], self.spec.timeout + 0.5)
-        if not ready:
-            self.kill()
-            raise FunctionFailed(f"Task timed out after {self.spec.timeout} seconds")
-        line = self._results.readline()
+        if line is None:
+            return None
         if not line:
             self.kill()
             raise FunctionFailed("worker exited")
-        answer = json.loads(line)
+        return json.loads(line)
+
+    def wait_ready(self, seconds: float) -> None:
+        """Wait for the init phase to finish, at most ``seconds``; InitFailed if it failed or overran
+        (the process is then gone)."""
+        try:
+            message = self._read(seconds + GRACE)
+        except FunctionFailed as exc:
+            raise InitFailed(f"init failed: {exc}") from None
+        if message is None:
+            self.kill()
+            raise InitFailed(f"Init timed out after {seconds:.2f} seconds")
+        if "init_error" in message:
+            self.kill()
+            error = message["init_error"]
+            raise InitFailed(f"{error['errorType']}: {error['errorMessage']}")
+        self.init_ms = message["ready"]["init_ms"]
+
+    def invoke(self, event: dict[str, Any], request_id: str, deadline: float | None = None) -> dict[str, Any]:
+        """One invocation. Its Timeout counts from now, or from ``deadline`` (time.monotonic()) when
+        the init ran as part of this invocation."""
+        proc = self.proc
+        assert proc is not None and proc.stdin is not None
+        if deadline is None:
+            deadline = time.monotonic() + self.spec.timeout
+        remaining = deadline - time.monotonic()
+        request = {"event": event, "request_id": request_id, "deadline_ms": int((time.time() + remaining) * 1000)}
+        try:
+            proc.stdin.write(json.dumps(request) + "\n")
+            proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            self.kill()
+            raise FunctionFailed("worker exited") from None
+        answer = self._read(remaining + GRACE)
+        if answer is None:
+            self.kill()
+            raise FunctionFailed(f"Task timed out after {self.spec.timeout} seconds")
         if "error" in answer:
             raise FunctionFailed(f"{answer['error']['errorType']}: {answer['error']['errorMessage']}")
         return answer["ok"]
 
     @property
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        """Running, not started yet (a cold start on its way), or waiting to run its init again."""
+        return not self._closed and (self.needs_init or self.proc is None or self.proc.poll() is None)
 
-    def kill(self) -> None:
-        if self.alive:
-            self.proc.kill()
-        self.proc.wait()
-        self._results.close()
+    def kill(self, *, final: bool = False) -> None:
+        with self._lock:
+            self._closed = self._closed or final
+            proc, results = self.proc, self._results
+            if proc is None:
+                return
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            if proc.stdin is not None:
+                try:
+                    proc.stdin.close()
+                except OSError:
+                    pass
+            if results is not None:
+                results.close()
 
 
 class FunctionPool:
-    def __init__(self, spec: FunctionSpec, env: dict[str, str], *, max_concurrency: int, log: TextIO | None) -> None:
+    """The execution environments of one function. A request takes an idle worker; when there is
+    none, a new one is started (a cold start, up to ``max_concurrency`` workers) and the request is
+    served by the first worker that becomes free - a warm one finishing its invocation, or the new
+    one once its init is done. Inits run in the background, each once it has one of the shared
+    ``init_slots`` (a core), against the init limit; the invocation's Timeout starts only when a
+    worker is given the invocation."""
+
+    def __init__(
+        self, spec: FunctionSpec, env: dict[str, str], *, max_concurrency: int, log: TextIO | None,
+        init_slots: threading.Semaphore | None = None, init_timeout: float = INIT_TIMEOUT,
+    ) -> None:
         self.spec = spec
         self.env = env
         self.log = log
         self.max_concurrency = max_concurrency
+        self.init_slots = init_slots or threading.BoundedSemaphore(default_init_slots())
+        self.init_timeout = init_timeout
         self._idle: list[Worker] = []
-        self._all: list[Worker] = []
+        self._all: list[Worker] = []  # idle, busy, and starting
+        self._starting = 0
+        self._waiting = 0
+        self._closed = False
         self._cond = threading.Condition()
         self.cold_starts = 0
+        self.init_failures = 0
 
     def _acquire(self) -> Worker:
         with self._cond:
-            while True:
-                self._all = [w for w in self._all if w.alive]
-                if self._idle:
-                    return self._idle.pop()
-                if len(self._all) < self.max_concurrency:
-                    self.cold_starts += 1
-                    worker = Worker(self.spec, self.env, self.log)
-                    self._all.append(worker)
-                    return worker
-                self._cond.wait()
+            self._waiting += 1
+            try:
+                while True:
+                    if self._closed:
+                        raise FunctionFailed("the gateway is stopping")
+                    self._all = [w for w in self._all if w.alive]
+                    if self._idle:
+                        return self._idle.pop()
+                    if self._starting < self._waiting and len(self._all) < self.max_concurrency:
+                        worker = Worker(self.spec, self.env, self.log)
+                        self._all.append(worker)
+                        self._starting += 1
+                        threading.Thread(target=self._init, args=(worker,), daemon=True,
+                                         name=f"init-{self.spec.logical_id}").start()
+                    self._cond.wait()
+            finally:
+                self._waiting -= 1
 
     def _release(self, worker: Worker) -> None:
         with self._cond:
-            if worker.alive:
-                self._idle.append(worker)
-            self._cond.notify()
+            self._release_locked(worker)
+
+    def _init(self, worker: Worker) -> None:
+        """A cold start: the init phase of a new worker, on a core of its own, within the init limit."""
+        try:
+            with self.init_slots:
+                with self._cond:
+                    self.cold_starts += 1
+                worker.start()
+                worker.wait_ready(self.init_timeout)
+        except InitFailed as exc:
+            if self._closed:  # killed by close()
+                return
+            # As Lambda does: the environment stays, and its first invocation runs init again.
+            with self._cond:
+                self.init_failures += 1
+            worker.needs_init = True
+            sys.stderr.write(f"[gateway] {self.spec.logical_id} {exc}; init runs again within the next invocation\n")
+        except FunctionFailed:  # stopping
+            pass
+        finally:
+            with self._cond:
+                self._starting -= 1
+                self._release_locked(worker)
+
+    def _release_locked(self, worker: Worker) -> None:
+        if worker.alive and not self._closed:
+            self._idle.append(worker)
+        else:
+            worker.kill(final=True)
+        self._cond.notify()
+
+    def _init_within(self, worker: Worker) -> float:
+        """A suppressed init: init again as part of the invocation; the invocation's deadline."""
+        with self.init_slots:
+            deadline = time.monotonic() + self.spec.timeout
+            worker.needs_init = False
+            worker.start()
+            try:
+                worker.wait_ready(deadline - time.monotonic())
+            except InitFailed as exc:
+                raise FunctionFailed(f"Task timed out after {self.spec.timeout} seconds" if "timed out" in str(exc)
+                                     else str(exc)) from None
+            return deadline
 
     def invoke(self, event: dict[str, Any], request_id: str) -> dict[str, Any]:
         worker = self._acquire()
         try:
-            return worker.invoke(event, request_id)
+            deadline = self._init_within(worker) if worker.needs_init else None
+            return worker.invoke(event, request_id, deadline)
         finally:
             self._release(worker)
 
     def close(self) -> None:
         with self._cond:
-            for worker in self._all:
-                if worker.proc.stdin:
-                    worker.proc.stdin.close()
-                worker.kill()
-            self._all, self._idle = [], []
+            self._closed = True
+            workers, self._all, self._idle = self._all, [], []
+            self._cond.notify_all()
+        for worker in workers:
+            worker.kill(final=True)
 
 
 # ---------------------------------------------------------------- routing
@@ -280,11 +440,22 @@ def scheduled_event(function: str, at: float | None = None) -> dict[str, Any]:
     }
 
 
+def is_loopback(address: str) -> bool:
+    """Whether a client address is this machine (127.0.0.0/8, ::1, or either IPv4-mapped)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return bool((mapped or ip).is_loopback)
+
+
 class Gateway:
     def __init__(
         self, functions: list[FunctionSpec], env_for: Callable[[FunctionSpec, str], dict[str, str]], *,
         host: str = "127.0.0.1", port: int = 3000, max_concurrency: int = 10, log: TextIO | None = None,
-        access_log: TextIO | None = sys.stderr, run_schedules: bool = True,
+        access_log: TextIO | None = sys.stderr, run_schedules: bool = True, max_concurrent_inits: int | None = None,
+        init_timeout: float = INIT_TIMEOUT,
     ) -> None:
         self.router = Router([r for f in functions for r in f.routes])
         self.schedules = {f.logical_id: [_rate_seconds(e) for e in f.schedules] for f in functions if f.schedules}
@@ -292,17 +463,22 @@ class Gateway:
         # more local control paths ("POST /_local/streams/drain" -> handler(body) -> (status, json))
         self.controls: dict[str, Callable[[bytes], tuple[int, Any]]] = {}
         self._stopping = threading.Event()
+        self._serving = False
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            started: float | None = None
+
             def log_message(self, fmt: str, *args: Any) -> None:
                 if access_log is not None:
-                    access_log.write(f"[gateway] {self.address_string()} {fmt % args}\n")
+                    took = f" {(time.monotonic() - self.started) * 1000:.0f} ms" if self.started is not None else ""
+                    access_log.write(f"[gateway] {self.address_string()} {fmt % args}{took}\n")
                     access_log.flush()
 
             def _serve(self) -> None:
+                self.started = time.monotonic()
                 gateway._serve(self)
 
             def __getattr__(self, name: str) -> Any:
@@ -318,7 +494,10 @@ class Gateway:
 
         self._server = Server((host, port), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="gateway", daemon=True)
-        self.pools = {f.logical_id: FunctionPool(f, env_for(f, self.url), max_concurrency=max_concurrency, log=log)
+        # one set of init slots for all functions: inits compete for the same cores
+        self.init_slots = threading.BoundedSemaphore(max_concurrent_inits or default_init_slots())
+        self.pools = {f.logical_id: FunctionPool(f, env_for(f, self.url), max_concurrency=max_concurrency, log=log,
+                                                 init_slots=self.init_slots, init_timeout=init_timeout)
                       for f in functions}
 
     @property
@@ -327,6 +506,7 @@ class Gateway:
         return f"http://{host}:{port}"
 
     def start(self) -> Gateway:
+        self._serving = True
         self._thread.start()
         if self.run_schedules:
             for function, rates in self.schedules.items():
@@ -348,11 +528,13 @@ class Gateway:
             raise
 
     def serve_forever(self) -> None:
+        self._serving = True
         self._server.serve_forever()
 
     def stop(self) -> None:
         self._stopping.set()
-        self._server.shutdown()
+        if self._serving:  # shutdown() waits for serve_forever(), which never ran otherwise
+            self._server.shutdown()
         self._server.server_close()
         for pool in self.pools.values():
             pool.close()
@@ -372,6 +554,11 @@ class Gateway:
     def _message(self, req: BaseHTTPRequestHandler, status: int, message: str) -> None:
         self._reply(req, status, [("Content-Type", "application/json")], json.dumps({"message": message}).encode())
 
+    def _error(self, req: BaseHTTPRequestHandler, status: int, code: str, message: str, details: Any = None) -> None:
+        """An answer in the shop's one error shape."""
+        body = json.dumps({"error": {"code": code, "message": message, "details": details}}, ensure_ascii=False)
+        self._reply(req, status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body.encode())
+
     def _control(self, req: BaseHTTPRequestHandler, path: str, body: bytes) -> None:
         extra = self.controls.get(f"{req.command} {path}")
         if extra is not None:
@@ -381,14 +568,14 @@ class Gateway:
         m = re.fullmatch(r"/_local/schedules/([A-Za-z0-9]+)", path)
         if req.command != "POST" or not m or m.group(1) not in self.schedules:
             paths = [f"POST /_local/schedules/<{'|'.join(self.schedules)}>", *self.controls]
-            self._message(req, 404, f"local control paths: {', '.join(paths)}")
+            self._error(req, 404, "route_not_found", "No such local control path.", {"control_paths": paths})
             return
         at = None
         if body:
             try:
                 at = datetime.fromisoformat(json.loads(body)["time"].replace("Z", "+00:00")).timestamp()
             except (ValueError, KeyError, TypeError, AttributeError):
-                self._message(req, 400, 'body: {"time": "2026-11-25T10:00:00Z"}')
+                self._error(req, 400, "invalid_request", 'body: {"time": "2026-11-25T10:00:00Z"}')
                 return
         try:
             result = self.fire(m.group(1), at)
@@ -406,6 +593,11 @@ class Gateway:
         body = req.rfile.read(length) if length else b""
         path = urlsplit(req.path).path
         if path.startswith("/_local/"):
+            if not is_loopback(req.client_address[0]):
+                # the control paths are for this machine only; to a phone on the LAN (or anyone
+                # else) they do not exist, as they do not in AWS
+                self._error(req, 404, "route_not_found", "No such route.")
+                return
             self._control(req, path, body)
             return
         matched = self.router.match(req.command, path)

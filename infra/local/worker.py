@@ -1,10 +1,14 @@
-"""One Lambda execution environment: a process that imports a function's handler once (its cold
-start) and then serves invocations one at a time, like a warm Lambda instance.
+"""One Lambda execution environment: a process that runs its function's init phase once (imports
+the handler: the cold start) and then serves invocations one at a time, like a warm Lambda instance.
 
 Run by the gateway as ``python worker.py``; it is given the function's environment (template
 variables, AWS_LAMBDA_* variables, local endpoints) and two paths that play /var/task and
-/opt/python. Invocations arrive on stdin as JSON lines; results leave as JSON lines on the file
-descriptor named by LOCAL_WORKER_RESULT_FD, so the function's own stdout (its logs) stays free.
+/opt/python. As in Lambda, the init phase is not part of any invocation: once the handler is
+imported the worker says so (``{"ready": ...}``, or ``{"init_error": ...}`` if the import failed)
+and only then is it given work, so the gateway times the init phase against its own limit and each
+invocation against the function's Timeout. Invocations arrive on stdin as JSON lines (with the
+invocation's deadline); results leave as JSON lines on the file descriptor named by
+LOCAL_WORKER_RESULT_FD, so the function's own stdout (its logs) stays free.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import os
 import sys
 import time
 import traceback
-from typing import Any
+from typing import Any, TextIO
 
 
 class LambdaContext:
@@ -36,26 +40,44 @@ class LambdaContext:
         return max(self._deadline_ms - int(time.time() * 1000), 0)
 
 
+def _send(result: TextIO, answer: dict[str, Any]) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    result.write(json.dumps(answer, ensure_ascii=False, default=str) + "\n")
+    result.flush()
+
+
+def _error(exc: BaseException, error_type: str | None = None) -> dict[str, str]:
+    return {"errorType": error_type or type(exc).__name__, "errorMessage": str(exc)}
+
+
 def main() -> None:
     # Python put this script's folder first on sys.path; Lambda has /var/task then /opt/python.
     sys.path.pop(0)
     sys.path[0:0] = [os.environ["LAMBDA_TASK_ROOT"], os.environ["LOCAL_LAYER_PATH"]]
     result = os.fdopen(int(os.environ["LOCAL_WORKER_RESULT_FD"]), "w", encoding="utf-8")
+    # ---- init phase: imports and module-level work, timed by the gateway against the init limit
+    started = time.monotonic()
     module_name, attribute = os.environ["_HANDLER"].rsplit(".", 1)
-    handler = getattr(importlib.import_module(module_name), attribute)
+    try:
+        handler = getattr(importlib.import_module(module_name), attribute)
+    except Exception as exc:  # noqa: BLE001 - Lambda reports a failed init as Runtime.ImportModuleError
+        traceback.print_exc()
+        _send(result, {"init_error": _error(exc, "Runtime.ImportModuleError")})
+        sys.exit(1)
+    _send(result, {"ready": {"init_ms": round((time.monotonic() - started) * 1000)}})
+    # ---- invoke phase: one invocation at a time, each with its own deadline
     timeout_ms = int(os.environ.get("LOCAL_FUNCTION_TIMEOUT", "3")) * 1000
     for line in sys.stdin:
         request = json.loads(line)
-        context = LambdaContext(request["request_id"], int(time.time() * 1000) + timeout_ms)
+        deadline_ms = request.get("deadline_ms") or int(time.time() * 1000) + timeout_ms
+        context = LambdaContext(request["request_id"], deadline_ms)
         try:
             answer: dict[str, Any] = {"ok": handler(request["event"], context)}
         except Exception as exc:  # noqa: BLE001 - reported like the Lambda service reports it
             traceback.print_exc()
-            answer = {"error": {"errorType": type(exc).__name__, "errorMessage": str(exc)}}
-        sys.stdout.flush()
-        sys.stderr.flush()
-        result.write(json.dumps(answer, ensure_ascii=False, default=str) + "\n")
-        result.flush()
+            answer = {"error": _error(exc)}
+        _send(result, answer)
 
 
 if __name__ == "__main__":
