@@ -369,3 +369,89 @@ def test_completed_orders_have_an_after_sales_window(api: Api, buyer: str, addre
     assert (reply.status, reply.error_code) == (409, "after_sales_closed")
     monkeypatch.setenv("AFTER_SALES_DAYS", "7")
     assert api.post(f"/orders/{order_id}/refund", {"reason": "坏了"}, token=buyer).status == 201
+
+
+# ---------------------------------------------------------------- zero-fen orders (2)
+
+def test_an_order_the_coupon_covers_is_paid_at_once_and_refunds_without_money(api: Api, buyer: str, wechat) -> None:
+    from tests.handler.test_coupons import claim, template
+
+    tote = "p-canvas-tote.01"
+    covering = template(api, name="全免券", amount=10000)
+    coupon = claim(api, buyer, covering["id"]).json["id"]
+    before = stock_of(tote)
+    body = {"items": [{"sku_id": tote, "quantity": 1}], "delivery": "pickup", "pickup_store_id": "sz-nanshan",
+            "coupon_ids": [coupon]}
+    quote = api.post("/orders/preview", body, token=buyer).json
+    assert (quote["orderable"], quote["payable"]) == (True, 0)
+    created = place(api, buyer, body)
+    assert created.status == 201, created.text  # preview and create agree
+    order = created.json["order"]
+    assert (order["status"], order["payable"], created.json["payment"]) == ("PAID", 0, None)
+    assert order["id"] not in wechat.pay.transactions  # WeChat Pay takes no 0-fen payment: never asked
+    assert stock_of(tote) == (before[0] - 1, before[1] + 1)
+    used = api.get("/me/coupons?status=used", token=buyer).json["items"]
+    assert [c["id"] for c in used] == [coupon]
+    refund = ask_refund(api, buyer, order["id"])
+    settled = api.post(f"/admin/refunds/{refund['id']}/approve", {}, token=merchant_token()).json
+    assert (settled["status"], settled["amount"]) == ("SUCCEEDED", 0)
+    assert api.get(f"/orders/{order['id']}", token=buyer).json["status"] == "CLOSED"
+    assert stock_of(tote) == before
+
+
+def test_a_prepay_failure_after_the_order_is_written_is_never_a_500(api: Api, buyer: str, address_id: str,
+                                                                    monkeypatch) -> None:
+    from shop.wechat.pay import WeChatPay
+
+    monkeypatch.setattr(WeChatPay, "jsapi_prepay", lambda *a, **k: (_ for _ in ()).throw(ValueError("bad value")))
+    created = place(api, buyer, checkout(address_id, (TEE, 1)))
+    assert created.status == 201 and created.json["payment"] is None
+    assert created.json["order"]["status"] == "PENDING_PAYMENT"
+
+
+# ---------------------------------------------------------------- stock hoarding (1)
+
+def test_a_buyer_holds_at_most_three_unpaid_orders(api: Api, buyer: str, address_id: str, wechat) -> None:
+    placed = [place(api, buyer, checkout(address_id, (TEE, 1))) for _ in range(3)]
+    assert [p.status for p in placed] == [201, 201, 201]
+    fourth = place(api, buyer, checkout(address_id, (TEE, 1)))
+    assert (fourth.status, fourth.error_code) == (409, "open_orders_limit")
+    assert "待支付" in fourth.json["error"]["message"]
+    assert api.post(f"/orders/{placed[0].json['order']['id']}/cancel", token=buyer).status == 200
+    assert place(api, buyer, checkout(address_id, (TEE, 1))).status == 201  # a cancel frees a place
+    from tests.handler.test_buying import pay_and_notify
+
+    pay_and_notify(api, wechat, placed[1].json["order"]["id"])  # and so does a payment
+    assert place(api, buyer, checkout(address_id, (TEE, 1))).status == 201
+    assert place(api, buyer, checkout(address_id, (TEE, 1))).error_code == "open_orders_limit"
+
+
+def test_one_order_holds_at_most_max_per_order_units(api: Api, buyer: str, address_id: str) -> None:
+    from tests.handler.test_buying import set_sku
+
+    too_many = api.post("/orders/preview", checkout(address_id, (TEE, 21)), token=buyer).json
+    problem = too_many["problems"][0]
+    assert (problem["code"], problem["limit"]) == ("exceeds_max_per_order", 20)  # the default, far below 999
+    assert "每单最多购买 20 件" in problem["message"] and "（" in problem["message"]  # names the spec
+    assert place(api, buyer, checkout(address_id, (TEE, 21))).error_code == "exceeds_max_per_order"
+    set_sku("p-tee-basic", max_per_order=2)
+    assert place(api, buyer, checkout(address_id, (TEE, 3))).error_code == "exceeds_max_per_order"
+    assert place(api, buyer, checkout(address_id, (TEE, 2))).status == 201
+
+
+def test_a_per_buyer_limit_counts_unpaid_and_paid_orders(api: Api, buyer: str, address_id: str, wechat) -> None:
+    from tests.handler.test_buying import pay_and_notify, set_sku
+
+    set_sku("p-tee-basic", limit_per_buyer=3)
+    first = place(api, buyer, checkout(address_id, (TEE, 2))).json["order"]["id"]
+    pay_and_notify(api, wechat, first)
+    second = place(api, buyer, checkout(address_id, (TEE, 1))).json["order"]["id"]
+    over = place(api, buyer, checkout(address_id, (TEE, 1)))
+    assert (over.status, over.error_code) == (409, "buyer_limit_reached")
+    preview = api.post("/orders/preview", checkout(address_id, (TEE, 1)), token=buyer).json["problems"][0]
+    assert (preview["code"], preview["available"], preview["limit"]) == ("buyer_limit_reached", 0, 3)
+    api.post(f"/orders/{second}/cancel", token=buyer)  # a cancelled order gives its units back
+    assert place(api, buyer, checkout(address_id, (TEE, 1))).status == 201
+    other = login(api, "another-buyer")
+    other_address = api.post("/addresses", ADDRESS, token=other).json["id"]
+    assert place(api, other, checkout(other_address, (TEE, 3))).status == 201  # per buyer

@@ -31,6 +31,10 @@ class SkuInput(TextChecked):
     original_price: Fen | None = None
     stock: int = Field(ge=0, le=10_000_000)
     image_url: str | None = None
+    max_per_order: int | None = Field(default=None, ge=1, le=999, description="Units of this SKU one order may "
+                                      "hold; unset: ORDER_MAX_PER_SKU (20)")
+    limit_per_buyer: int | None = Field(default=None, ge=1, le=999, description="Units one buyer may hold in "
+                                        "unpaid and paid orders together (限购); unset: no limit")
 
 
 class ProductInput(TextChecked):
@@ -129,7 +133,8 @@ def product_items(product: ProductInput, category_name: str = "") -> list[dict[s
                 "cover_url": sku.image_url or product.images[0],
                 "product_status": product.status,
                 "sold": 0,
-                **sku.model_dump(exclude={"id"}),
+                **sku.model_dump(exclude={"id", "max_per_order", "limit_per_buyer"}),
+                **sku.model_dump(include={"max_per_order", "limit_per_buyer"}, exclude_none=True),
             }
         )
     if product.status == "on_sale":

@@ -16,6 +16,7 @@ from typing import Any
 
 from shop import coupons, db
 from shop.clock import now_epoch
+from shop.config import setting_int
 from shop.models.checkout import CheckoutRequest, CouponOption, Problem, Quote, QuoteLine
 from shop.models.places import AddressSnapshot
 from shop.models.places import PickupStore
@@ -40,10 +41,27 @@ class CheckoutData:
     profile: dict[str, Any] | None
     coupons: dict[str, dict[str, Any] | None]  # the coupons named in the request
     held: list[dict[str, Any]] | None = None  # every coupon the buyer holds, when it was read
+    bought: dict[str, int] | None = None  # units of each SKU the buyer already holds in orders
+
+
+def bought_key(user_id: str, sku_id: str) -> dict[str, dict[str, str]]:
+    """How many units of a SKU the buyer holds in unpaid and paid orders (for limit_per_buyer)."""
+    return {"PK": {"S": f"USER#{user_id}"}, "SK": {"S": f"BOUGHT#{sku_id}"}}
+
+
+def sku_label(sku: dict[str, Any]) -> str:
+    """纯棉圆领短袖T恤（白色/M）: the product and the spec a shopper chose."""
+    specs = "/".join(str(v) for v in (sku.get("specs") or {}).values())
+    return f"{sku['title']}（{specs}）" if specs else str(sku["title"])
+
+
+def max_per_order(sku: dict[str, Any]) -> int:
+    return int(sku.get("max_per_order") or setting_int("ORDER_MAX_PER_SKU"))
 
 
 def load(user_id: str, request: CheckoutRequest, *, with_profile: bool = False, with_held: bool = False) -> CheckoutData:
     keys = [sku_key(line.sku_id) for line in request.items] + [FREIGHT_KEY]
+    keys += [bought_key(user_id, line.sku_id) for line in request.items]
     keys += [coupons.coupon_key(user_id, c) for c in request.coupon_ids]
     if request.address_id:
         keys.append(address_key(user_id, request.address_id))
@@ -65,6 +83,8 @@ def load(user_id: str, request: CheckoutRequest, *, with_profile: bool = False, 
         freight=freight_from_item(get(FREIGHT_KEY)),
         profile=db.from_item(raw_profile) if raw_profile else None,
         coupons={c: (db.from_item(i) if (i := get(coupons.coupon_key(user_id, c))) else None) for c in request.coupon_ids},
+        bought={line.sku_id: int(i["units"]["N"]) if (i := get(bought_key(user_id, line.sku_id))) else 0
+                for line in request.items},
         held=coupons.held(user_id) if with_held else None,
     )
 
@@ -75,19 +95,32 @@ def quote(request: CheckoutRequest, data: CheckoutData) -> Quote:
     for line in request.items:
         sku = data.skus.get(line.sku_id)
         if sku is None:
-            problems.append(Problem(code="sku_not_found", message="This item no longer exists.", sku_id=line.sku_id))
+            problems.append(Problem(code="sku_not_found", message="该商品已不存在。", sku_id=line.sku_id))
             lines.append(QuoteLine(sku_id=line.sku_id, product_id=None, title=None, unit_price=None,
                                    quantity=line.quantity, amount=0, available=False))
             continue
         stock = int(sku.get("stock", 0))
         available = True
+        label = sku_label(sku)
+        cap = max_per_order(sku)
+        limit = sku.get("limit_per_buyer")
+        held = (data.bought or {}).get(line.sku_id, 0)
         if sku.get("product_status") != "on_sale":
-            problems.append(Problem(code="off_shelf", message=f"{sku['title']} is no longer on sale.", sku_id=line.sku_id))
+            problems.append(Problem(code="off_shelf", message=f"{label}已下架。", sku_id=line.sku_id))
             available = False
         elif stock < line.quantity:
             code = "out_of_stock" if stock <= 0 else "insufficient_stock"
-            message = f"{sku['title']} is sold out." if stock <= 0 else f"Only {stock} of {sku['title']} left."
+            message = f"{label}已售罄。" if stock <= 0 else f"{label}仅剩 {stock} 件。"
             problems.append(Problem(code=code, message=message, sku_id=line.sku_id, available=max(stock, 0)))
+            available = False
+        elif line.quantity > cap:
+            problems.append(Problem(code="exceeds_max_per_order", message=f"{label}每单最多购买 {cap} 件。",
+                                    sku_id=line.sku_id, limit=cap))
+            available = False
+        elif limit is not None and held + line.quantity > int(limit):
+            problems.append(Problem(code="buyer_limit_reached",
+                                    message=f"{label}每人限购 {int(limit)} 件，您已购买 {held} 件。",
+                                    sku_id=line.sku_id, limit=int(limit), available=max(int(limit) - held, 0)))
             available = False
         price = int(sku["price"])
         lines.append(QuoteLine(
@@ -110,20 +143,20 @@ def quote(request: CheckoutRequest, data: CheckoutData) -> Quote:
     address = None
     if request.delivery == "express":
         if not request.address_id:
-            problems.append(Problem(code="address_required", message="Choose a delivery address."))
+            problems.append(Problem(code="address_required", message="请选择收货地址。"))
         elif data.address is None:
-            problems.append(Problem(code="address_not_found", message="That address does not exist."))
+            problems.append(Problem(code="address_not_found", message="收货地址不存在。"))
         else:
             address = AddressSnapshot.model_validate(data.address)
             fee = data.freight.freight(address.province, goods_total) if data.freight else 0
             if fee is None:
-                problems.append(Problem(code="unreachable_region", message=f"We do not deliver to {address.province}."))
+                problems.append(Problem(code="unreachable_region", message=f"{address.province}暂不配送。"))
             else:
                 freight = fee
     elif not request.pickup_store_id:
-        problems.append(Problem(code="pickup_store_required", message="Choose a pickup store."))
+        problems.append(Problem(code="pickup_store_required", message="请选择自提门店。"))
     elif data.store is None:
-        problems.append(Problem(code="pickup_store_not_found", message="That pickup store does not exist."))
+        problems.append(Problem(code="pickup_store_not_found", message="自提门店不存在。"))
 
     payable = max(goods_total + freight - discount, 0)
     return Quote(
@@ -143,16 +176,16 @@ def _coupons(request: CheckoutRequest, data: CheckoutData, priced: list[coupons.
         for coupon_id in request.coupon_ids:
             coupon = data.coupons.get(coupon_id)
             if coupon is None:
-                problems.append(Problem(code="coupon_not_found", message="You do not hold this coupon.", coupon_id=coupon_id))
+                problems.append(Problem(code="coupon_not_found", message="您没有这张优惠券。", coupon_id=coupon_id))
                 continue
             discount, reason = coupons.evaluate(coupon, priced, now)
             if reason:
-                problems.append(Problem(code=reason, message=f"{coupon['name']} cannot be used here.", coupon_id=coupon_id))
+                problems.append(Problem(code=reason, message=f"{coupon['name']}不适用于本单。", coupon_id=coupon_id))
             else:
                 chosen.append(coupon)
         combination = coupons.combination_problem(chosen)
         if combination:
-            problems.append(Problem(code=combination, message="These coupons cannot be used together."))
+            problems.append(Problem(code=combination, message="这些优惠券不能同时使用。"))
     elif request.best_coupons and data.held is not None:
         chosen = coupons.best(data.held, priced, now)
     options = []

@@ -137,16 +137,17 @@ def key_of(item: dict[str, Any]) -> tuple[str, str]:
 
 
 def batch_get(keys: list[dict[str, dict[str, str]]]) -> dict[tuple[str, str], dict[str, Any]]:
-    """BatchGetItem of up to 100 keys (consistent reads), following UnprocessedKeys; the raw items
-    found, by (PK, SK)."""
+    """BatchGetItem (consistent reads) of any number of keys, 100 per call, following
+    UnprocessedKeys; the raw items found, by (PK, SK)."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     unique = list({key_of(k): k for k in keys}.values())
-    request: dict[str, Any] = {table(): {"Keys": unique, "ConsistentRead": True}}
-    while request:
-        resp = client().batch_get_item(RequestItems=request)
-        for item in resp.get("Responses", {}).get(table(), []):
-            found[key_of(item)] = item
-        request = resp.get("UnprocessedKeys") or {}
+    for start in range(0, len(unique), 100):
+        request: dict[str, Any] = {table(): {"Keys": unique[start:start + 100], "ConsistentRead": True}}
+        while request:
+            resp = client().batch_get_item(RequestItems=request)
+            for item in resp.get("Responses", {}).get(table(), []):
+                found[key_of(item)] = item
+            request = resp.get("UnprocessedKeys") or {}
     return found
 
 

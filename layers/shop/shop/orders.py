@@ -243,6 +243,12 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
                        details={"problems": [p.model_dump(exclude_none=True) for p in quote.problems]})
     if data.profile is None or not data.profile.get("openid"):
         raise Unauthorized("The account no longer exists; log in again.", code="invalid_token")
+    cap = setting_int("ORDER_MAX_OPEN_UNPAID")
+    if int(data.profile.get("open_unpaid", 0)) >= cap:
+        existing = load(order_id)
+        if existing is not None:
+            return _replay(user_id, existing, digest, domain), False
+        raise _open_orders_limit(cap)
 
     now = now_epoch()
     created_at = iso_from_epoch(now)
@@ -266,7 +272,7 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
         "address": quote.address.model_dump() if quote.address else None,
         "pickup_store": quote.pickup_store.model_dump(mode="json", exclude_none=True) if quote.pickup_store else None,
         "remark": request.remark, "created_at": created_at, "deadline_at": deadline,
-        "request_hash": digest, "version": 1,
+        "request_hash": digest, "version": 1, "counts_open": True,
         **status_keys(user_id, PENDING, time.time_ns() // 1_000_000, order_id),
         "due_shard": due_shard(order_id), "due_at": deadline,
     }
@@ -296,6 +302,28 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
             "ExpressionAttributeValues": {":locked": {"S": "locked"}, ":available": {"S": "available"},
                                           ":order": {"S": order_id}, ":now": {"N": str(now)}},
         }})
+    # The buyer's open unpaid orders, held by the transaction (a count read beforehand could be
+    # beaten by concurrent orders): at most ORDER_MAX_OPEN_UNPAID at once.
+    actions.append({"Update": {
+        "TableName": db.table(), "Key": profile_key(user_id),
+        "UpdateExpression": "SET open_unpaid = if_not_exists(open_unpaid, :zero) + :one",
+        "ConditionExpression": "attribute_exists(PK) AND (attribute_not_exists(open_unpaid) OR open_unpaid < :cap)",
+        "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"}, ":cap": {"N": str(cap)}},
+    }})
+    limited = [(line, int(data.skus[line.sku_id]["limit_per_buyer"])) for line in quote.lines
+               if (data.skus.get(line.sku_id) or {}).get("limit_per_buyer") is not None]
+    for line, limit in limited:  # 限购: the units the buyer holds in orders, per SKU
+        actions.append({"Update": {
+            "TableName": db.table(), "Key": checkout.bought_key(user_id, line.sku_id),
+            "UpdateExpression": "ADD units :q",
+            "ConditionExpression": "attribute_not_exists(units) OR units <= :room",
+            "ExpressionAttributeValues": {":q": {"N": str(line.quantity)}, ":room": {"N": str(limit - line.quantity)}},
+        }})
+    if limited:
+        item["limited_skus"] = [line.sku_id for line, _ in limited]
+        actions[0]["Put"]["Item"] = db.to_item(item)
+    if len(actions) > 100:  # DynamoDB's limit on one transaction
+        raise Conflict("这一单的限购商品太多，请分开下单。", code="order_too_large")
     reasons = db.transact_reasons(actions)
     if reasons is not None:
         if reasons[0] == "ConditionalCheckFailed":
@@ -303,22 +331,69 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
             if existing is not None:
                 return _replay(user_id, existing, digest, domain), False
         lines_end = 1 + len(request.items)
-        lost = [quote.applied_coupon_ids[i - lines_end] for i, r in enumerate(reasons)
-                if i >= lines_end and r == "ConditionalCheckFailed"]
+        coupons_end = lines_end + len(quote.applied_coupon_ids)
+        failed_at = [i for i, r in enumerate(reasons) if r == "ConditionalCheckFailed"]
+        lost = [quote.applied_coupon_ids[i - lines_end] for i in failed_at if lines_end <= i < coupons_end]
         if lost:
-            raise Conflict("A coupon is no longer available (another order holds it, or it expired); nothing was "
-                           "reserved.", code="coupon_unavailable", details={"coupon_ids": lost})
-        failed = [request.items[i - 1].sku_id for i, r in enumerate(reasons)
-                  if 0 < i < lines_end and r == "ConditionalCheckFailed"]
-        if not failed:
-            raise db.TransactionFailed(reasons)
-        metrics.add_metric(name="OrderStockConflict", unit=MetricUnit.Count, value=1)
-        raise Conflict(f"{failed[0]} is out of stock or changed; nothing was reserved.",
-                       code="out_of_stock", details={"sku_ids": failed})
+            raise Conflict("优惠券已不可用（被另一笔订单占用或已过期），本单未预留任何库存。",
+                           code="coupon_unavailable", details={"coupon_ids": lost})
+        failed = [request.items[i - 1].sku_id for i in failed_at if 0 < i < lines_end]
+        if failed:
+            metrics.add_metric(name="OrderStockConflict", unit=MetricUnit.Count, value=1)
+            sku = data.skus.get(failed[0])
+            name = checkout.sku_label(sku) if sku else failed[0]
+            raise Conflict(f"{name}库存不足或已变更，本单未预留任何库存。", code="out_of_stock", details={"sku_ids": failed})
+        if coupons_end in failed_at:
+            raise _open_orders_limit(cap)
+        over = [limited[i - coupons_end - 1][0].sku_id for i in failed_at if i > coupons_end]
+        if over:
+            raise Conflict("超出每人限购数量，本单未预留任何库存。", code="buyer_limit_reached", details={"sku_ids": over})
+        raise db.TransactionFailed(reasons)
     metrics.add_metric(name="OrderCreated", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="OrderValue", unit=MetricUnit.Count, value=quote.payable)
     logger.info("order created", extra={"order_id": order_id, "payable": quote.payable, "lines": len(lines)})
+    if quote.payable == 0:
+        return CreatedOrder(order=view(settle_free(item)), payment=None), True
     return CreatedOrder(order=view(item), payment=_payment_or_none(item, domain)), True
+
+
+def settle_free(item: dict[str, Any]) -> dict[str, Any]:
+    """A 0-fen order (coupons cover everything, no freight): WeChat Pay takes no payment of 0, so
+    it is PAID at once through the same transition a payment takes (stock committed, coupons used,
+    the buyer's paid orders counted), with a payment record of 0 that names no WeChat transaction."""
+    from shop import payments
+
+    payments.mark_paid(item, {"transaction_id": f"free-{item['order_id']}", "trade_state": "SUCCESS",
+                              "amount": {"total": 0, "currency": "CNY"}})
+    return load(item["order_id"]) or item
+
+
+def _open_orders_limit(cap: int) -> Conflict:
+    return Conflict(f"您有 {cap} 笔待支付订单，请先支付或取消后再下单。", code="open_orders_limit", details={"limit": cap})
+
+
+def profile_key(user_id: str) -> dict[str, dict[str, str]]:
+    return {"PK": {"S": f"USER#{user_id}"}, "SK": {"S": "PROFILE"}}
+
+
+def release_counts(item: dict[str, Any], *, paid: bool) -> list[dict[str, Any]]:
+    """Transaction actions giving back what an unpaid order counted against its buyer: its place
+    among the open unpaid orders (paid or not), and - unless it was paid - the units it held of
+    SKUs with a per-buyer limit. Only for orders that counted them (``counts_open``)."""
+    actions: list[dict[str, Any]] = []
+    if item.get("counts_open") and not paid:
+        actions.append({"Update": {"TableName": db.table(), "Key": profile_key(item["user_id"]),
+                                   "UpdateExpression": "ADD open_unpaid :minus",
+                                   "ExpressionAttributeValues": {":minus": {"N": "-1"}}}})
+    if not paid:
+        from shop import checkout
+
+        for line in item["lines"]:
+            if line["sku_id"] in (item.get("limited_skus") or []):
+                actions.append({"Update": {"TableName": db.table(), "Key": checkout.bought_key(item["user_id"], line["sku_id"]),
+                                           "UpdateExpression": "ADD units :minus",
+                                           "ExpressionAttributeValues": {":minus": {"N": str(-int(line["quantity"]))}}}})
+    return actions
 
 
 def _replay(user_id: str, existing: dict[str, Any], digest: str, domain: str | None) -> CreatedOrder:
@@ -327,6 +402,8 @@ def _replay(user_id: str, existing: dict[str, Any], digest: str, domain: str | N
     if existing["request_hash"] != digest:
         raise Conflict("This Idempotency-Key was used for a different order; use a new key.",
                        code="idempotency_key_reused")
+    if existing["status"] == PENDING and existing["payable"] == 0:  # a 0-fen order whose settling stopped half-way
+        return CreatedOrder(order=view(settle_free(existing)), payment=None)
     payment = _payment_or_none(existing, domain) if existing["status"] == PENDING else None
     return CreatedOrder(order=view(existing), payment=payment)
 
@@ -354,12 +431,12 @@ def payment_params(item: dict[str, Any], domain: str | None) -> PaymentParams:
 
 
 def _payment_or_none(item: dict[str, Any], domain: str | None) -> PaymentParams | None:
-    from shop.errors import ShopError
-    from shop.wechat.pay import PayApiError
-
+    """Prepay for a just-created order. The order and its reservation are written: whatever goes
+    wrong here (WeChat Pay down or refusing, a value it would not take) must not turn that into a
+    500; the order waits for POST /orders/{id}/pay, and its timer releases it if nobody pays."""
     try:
         return payment_params(item, domain)
-    except (ShopError, PayApiError) as exc:
+    except Exception as exc:  # noqa: BLE001 - see above; logged and counted
         logger.warning("prepay failed; the order waits for POST /orders/{id}/pay",
                        extra={"order_id": item["order_id"], "error": getattr(exc, "code", type(exc).__name__)})
         metrics.add_metric(name="PrepayFailed", unit=MetricUnit.Count, value=1)
@@ -459,7 +536,7 @@ def cancel_pending(item: dict[str, Any], *, reason: str, at: int, to: str = "CAN
         "ConditionExpression": condition,
         "ExpressionAttributeNames": {"#s": "status"},
         "ExpressionAttributeValues": values,
-    }}, *sku_adds(item["lines"], "stock"), *coupon_updates(item, to="available")]
+    }}, *sku_adds(item["lines"], "stock"), *coupon_updates(item, to="available"), *release_counts(item, paid=False)]
     if not db.transact(actions):
         return False
     metrics.add_metric(name="OrderCancelled" if to == "CANCELLED" else "OrderPaymentException", unit=MetricUnit.Count, value=1)

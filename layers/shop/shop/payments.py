@@ -56,7 +56,7 @@ def _summary(t: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _mark_paid(order: dict[str, Any], t: dict[str, Any]) -> bool:
+def mark_paid(order: dict[str, Any], t: dict[str, Any]) -> bool:
     order_id, txn = order["order_id"], t["transaction_id"]
     now = now_epoch()
     actions: list[dict[str, Any]] = [
@@ -77,10 +77,12 @@ def _mark_paid(order: dict[str, Any], t: dict[str, Any]) -> bool:
             **_summary(t),
         })}},
     ]
-    actions.append({"Update": {  # the buyer has paid for an order now: no longer a new customer
-        "TableName": db.table(), "Key": {"PK": {"S": f"USER#{order['user_id']}"}, "SK": {"S": "PROFILE"}},
+    # the buyer has paid for an order now: no longer a new customer, one unpaid order fewer
+    counted = ", open_unpaid = open_unpaid - :one" if order.get("counts_open") else ""
+    actions.append({"Update": {
+        "TableName": db.table(), "Key": orders.profile_key(order["user_id"]),
         "UpdateExpression": "SET paid_orders = if_not_exists(paid_orders, :zero) + :one, "
-                            "first_paid_at = if_not_exists(first_paid_at, :when)",
+                            "first_paid_at = if_not_exists(first_paid_at, :when)" + counted,
         "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"}, ":when": {"S": iso_from_epoch(now)}},
     }})
     actions += orders.sku_adds(order["lines"], "sold") + orders.coupon_updates(order, to="used")
@@ -117,7 +119,7 @@ def apply_transaction(t: dict[str, Any], *, domain: str | None) -> str:
         return MISMATCH
     txn = t["transaction_id"]
     if order["status"] == orders.PENDING:
-        if _mark_paid(order, t):
+        if mark_paid(order, t):
             return PAID
         order = orders.load(out_trade_no) or order  # lost a race (another copy, or the timeout): look again
     if txn in (order.get("transaction_id"), order.get("late_transaction_id")):

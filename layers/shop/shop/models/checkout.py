@@ -54,15 +54,18 @@ class CheckoutRequest(RequestModel):
 class Problem(BaseModel):
     """Why something in a checkout cannot be had as asked."""
 
-    code: str = Field(description="out_of_stock, insufficient_stock, off_shelf, sku_not_found, "
+    code: str = Field(description="out_of_stock, insufficient_stock, off_shelf, sku_not_found, exceeds_max_per_order, "
+                      "buyer_limit_reached, open_orders_limit (too many unpaid orders), "
                       "address_required, address_not_found, unreachable_region, pickup_store_required, "
                       "pickup_store_not_found; for a coupon named in coupon_ids: coupon_not_found, "
                       "coupon_below_threshold, coupon_not_in_scope, coupon_not_yet_valid, coupon_locked, coupon_used, "
                       "coupon_expired; for the combination: coupon_not_stackable, too_many_coupons, same_coupon_twice")
-    message: str
+    message: str = Field(description="For the shopper, in Chinese, naming the product and its spec")
     sku_id: str | None = None
     coupon_id: str | None = None
-    available: int | None = Field(default=None, description="Units still in stock, for stock problems")
+    available: int | None = Field(default=None, description="Units still in stock, for stock problems; units the "
+                                  "buyer may still buy, for buyer_limit_reached")
+    limit: int | None = Field(default=None, description="The limit, for exceeds_max_per_order and buyer_limit_reached")
 
 
 class QuoteLine(BaseModel):
