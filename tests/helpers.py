@@ -131,7 +131,8 @@ class NotifySink:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/pay/notify"
 
-    def wait_for(self, count: int, timeout: float = 5.0) -> list[tuple[dict[str, str], bytes]]:
+    def wait_for(self, count: int, timeout: float = 60.0) -> list[tuple[dict[str, str], bytes]]:
+        """What arrived, once ``count`` have (polled; the deadline is for a busy machine, not a quiet one)."""
         deadline = time.time() + timeout
         while len(self.received) < count and time.time() < deadline:
             time.sleep(0.02)

@@ -105,7 +105,7 @@ def buy_and_pay(stack: Stack, token: str, copies: int) -> str:
     order_id = placed.json["order"]["id"]
     assert stack.post(f"/orders/{order_id}/pay", token=token).status == 200
     assert stack.sim(f"/_sim/pay/{order_id}", {"copies": copies}).status == 200  # notifications sent at once
-    wait_for(lambda: stack.get(f"/orders/{order_id}", token=token).json["status"] == "PAID", timeout=20)
+    wait_for(lambda: stack.get(f"/orders/{order_id}", token=token).json["status"] == "PAID")
     return order_id
 
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import boto3
 import pytest
 
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import REQUEST_TIMEOUT, Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -114,7 +114,7 @@ def test_the_wechat_pay_simulator_is_served_and_insists_on_signatures(stack: Sta
     req = urllib.request.Request(stack.wechat_url + "/v3/pay/transactions/jsapi", data=b"{}", method="POST",
                                  headers={"Content-Type": "application/json"})
     with pytest.raises(urllib.error.HTTPError) as err:
-        urllib.request.urlopen(req, timeout=5)
+        urllib.request.urlopen(req, timeout=REQUEST_TIMEOUT)
     assert err.value.code == 401
     assert json.loads(err.value.read())["code"] == "SIGN_ERROR"
     assert err.value.headers["Wechatpay-Serial"].startswith("PUB_KEY_ID_")
