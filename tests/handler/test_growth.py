@@ -424,4 +424,6 @@ def test_growth_settings_are_checked(api: Api, change: dict[str, Any], code: str
 def test_buyers_cannot_touch_growth_settings(api: Api) -> None:
     token, _ = sign_up(api, "nosy")
     assert api.get("/admin/growth", token=token).status in (401, 403)
-    assert api.request("PUT", "/admin/growth", json_body={}, token=token).status in (401, 403)
+    whole = {"gift_pack": [], "qualify_on": "registration", "tiers": []}  # a valid body: only the token is wrong
+    assert api.request("PUT", "/admin/growth", json_body=whole, token=token).status in (401, 403)
+    assert api.get("/admin/growth", token=merchant_token()).json["gift_pack"] == ["gift-10", "gift-100-15"]

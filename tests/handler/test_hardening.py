@@ -455,3 +455,119 @@ def test_a_per_buyer_limit_counts_unpaid_and_paid_orders(api: Api, buyer: str, a
     other = login(api, "another-buyer")
     other_address = api.post("/addresses", ADDRESS, token=other).json["id"]
     assert place(api, other, checkout(other_address, (TEE, 3))).status == 201  # per buyer
+
+
+# ---------------------------------------------------------------- share-reward farming (5)
+
+def _share_setup(api: Api, qualify_on: str) -> tuple[str, str]:
+    from tests.handler.test_growth import share, sign_up
+
+    config = api.get("/admin/growth", token=merchant_token()).json
+    config.update(qualify_on=qualify_on, tiers=[{"id": "t1", "friends": 1, "template_id": "reward-10", "title": "邀请1位"}])
+    assert api.request("PUT", "/admin/growth", json_body=config, token=merchant_token()).status == 200
+    alice, _ = sign_up(api, "sharer-" + qualify_on)
+    friend, _ = sign_up(api, "friend-" + qualify_on, inviter=share(api, alice)["invite_code"])
+    return alice, friend
+
+
+def test_a_new_shop_counts_friends_on_their_first_completed_order() -> None:
+    from shop.models.growth import GrowthConfig
+
+    assert GrowthConfig().qualify_on == "first_completed_order"
+
+
+def test_a_fully_refunded_order_undoes_the_qualification_and_revokes_the_unused_reward(api: Api, wechat) -> None:
+    from tests.handler.test_growth import buy_and_pay, coupons_of, issued, share
+    from tests.helpers import TableStream
+
+    stream = TableStream()
+    alice, friend = _share_setup(api, "first_paid_order")
+    stream.drain()
+    order_id = buy_and_pay(api, wechat, friend)
+    stream.drain()
+    assert share(api, alice)["qualified"] == 1 and [c["template_id"] for c in coupons_of(api, alice)
+                                                   if c["source"] == "share_reward"] == ["reward-10"]
+    granted = issued("reward-10")
+    refund = ask_refund(api, friend, order_id)
+    api.post(f"/admin/refunds/{refund['id']}/approve", {}, token=merchant_token())
+    settle(api, wechat, refund["id"])
+    assert api.get(f"/orders/{order_id}", token=friend).json["status"] == "CLOSED"
+    stream.drain()
+    mine = share(api, alice)
+    assert (mine["qualified"], mine["rewards"]) == (0, [])
+    assert [c for c in coupons_of(api, alice) if c["source"] == "share_reward"] == []
+    assert issued("reward-10") == granted - 1
+    buy_and_pay(api, wechat, friend)  # a later order that is kept qualifies them again
+    stream.drain()
+    assert share(api, alice)["qualified"] == 1 and len(share(api, alice)["rewards"]) == 1
+
+
+def test_a_reward_already_used_is_not_taken_back(api: Api, wechat) -> None:
+    from tests.handler.test_growth import buy_and_pay, coupons_of, share
+    from tests.helpers import TableStream
+
+    stream = TableStream()
+    alice, friend = _share_setup(api, "first_paid_order")
+    stream.drain()
+    order_id = buy_and_pay(api, wechat, friend)
+    stream.drain()
+    reward = next(c for c in coupons_of(api, alice) if c["source"] == "share_reward")
+    alice_address = api.post("/addresses", ADDRESS, token=alice).json["id"]
+    spent = place(api, alice, checkout(alice_address, (TEE, 1), coupon_ids=[reward["id"]]))
+    assert spent.status == 201, spent.text  # the reward is in an order: spent
+    refund = ask_refund(api, friend, order_id)
+    api.post(f"/admin/refunds/{refund['id']}/approve", {}, token=merchant_token())
+    settle(api, wechat, refund["id"])
+    stream.drain()
+    mine = share(api, alice)
+    assert mine["qualified"] == 0 and len(mine["rewards"]) == 1
+    assert [c["id"] for c in coupons_of(api, alice) if c["source"] == "share_reward"] == [reward["id"]]
+
+
+def test_on_completion_mode_a_paid_order_is_not_enough(api: Api, wechat) -> None:
+    from tests.handler.test_growth import buy_and_pay, share
+    from tests.helpers import TableStream
+
+    stream = TableStream()
+    alice, friend = _share_setup(api, "first_completed_order")
+    stream.drain()
+    refunded = buy_and_pay(api, wechat, friend)
+    refund = ask_refund(api, friend, refunded)
+    api.post(f"/admin/refunds/{refund['id']}/approve", {}, token=merchant_token())
+    settle(api, wechat, refund["id"])  # refunded before completion: never counts
+    kept = buy_and_pay(api, wechat, friend)
+    stream.drain()
+    assert share(api, alice)["qualified"] == 0
+    ship(api, kept)
+    assert api.post(f"/orders/{kept}/confirm", token=friend).status == 200
+    stream.drain()
+    mine = share(api, alice)
+    assert (mine["qualified"], [r["tier_id"] for r in mine["rewards"]]) == (1, ["t1"])
+
+
+# ---------------------------------------------------------------- merchant input
+
+@pytest.mark.parametrize("body", [{}, {"gift_pack": []}, {"gift_pack": [], "qualify_on": "registration"}])
+def test_growth_settings_need_every_field(api: Api, body: dict[str, Any]) -> None:
+    before = api.get("/admin/growth", token=merchant_token()).json
+    reply = api.request("PUT", "/admin/growth", json_body=body, token=merchant_token())
+    assert (reply.status, reply.error_code) == (400, "invalid_request")
+    assert api.get("/admin/growth", token=merchant_token()).json == before  # nothing wiped
+    emptied = api.request("PUT", "/admin/growth", json_body={**before, "gift_pack": [], "tiers": []},
+                          token=merchant_token())
+    assert emptied.status == 200 and emptied.json["gift_pack"] == [] and emptied.json["tiers"] == []
+
+
+@pytest.mark.parametrize("body,code", [
+    ({"amount": 8000, "threshold": 5000}, "invalid_request"),  # 满50减80
+    ({"scope": {"type": "products", "ids": ["p-tee-basic", "p-no-such"]}}, "unknown_scope_ids"),
+    ({"scope": {"type": "categories", "ids": ["no-such-category"]}}, "unknown_scope_ids"),
+])
+def test_coupons_the_shop_could_never_honour_are_refused(api: Api, body: dict[str, Any], code: str) -> None:
+    base = {"name": "检查券", "kind": "amount", "amount": 1000, "valid_days": 7, "total": 10}
+    reply = api.post("/admin/coupons", {**base, **body}, token=merchant_token())
+    assert (reply.status, reply.error_code) == (400, code), reply.text
+    assert "检查券" not in [t["name"] for t in api.get("/admin/coupons", token=merchant_token()).json["items"]]
+    ok = api.post("/admin/coupons", {**base, "threshold": 1000, "scope": {"type": "products", "ids": ["p-tee-basic"]}},
+                  token=merchant_token())
+    assert ok.status == 201, ok.text

@@ -29,7 +29,7 @@ from typing import Any
 
 from shop import db
 from shop.clock import SHANGHAI, iso_from_epoch, now_epoch
-from shop.errors import Conflict, Forbidden, NotFound
+from shop.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from shop.ids import new_id
 from shop.models.coupons import (
     ClaimableCoupon,
@@ -85,7 +85,20 @@ def _time(epoch: int | None) -> datetime | None:
 
 # ---------------------------------------------------------------- templates (merchant)
 
+def _check_scope(scope: Any) -> None:
+    """A scope names categories or products that exist (one BatchGetItem), else 400."""
+    if scope.type == "all":
+        return
+    keys = ([{"PK": {"S": "CATALOG"}, "SK": {"S": f"CATEGORY#{i}"}} for i in scope.ids] if scope.type == "categories"
+            else [{"PK": {"S": f"PRODUCT#{i}"}, "SK": {"S": "META"}} for i in scope.ids])
+    found = db.batch_get(keys)
+    missing = [i for i, key in zip(scope.ids, keys, strict=True) if db.key_of(key) not in found]
+    if missing:
+        raise InvalidRequest(f"These {scope.type} do not exist.", code="unknown_scope_ids", details={"ids": missing})
+
+
 def create_template(data: CouponTemplateInput) -> CouponTemplate:
+    _check_scope(data.scope)
     template_id = data.id or new_id("ct")
     item = {
         "PK": "COUPONS", "SK": f"TEMPLATE#{template_id}", "type": "coupon_template", "template_id": template_id,

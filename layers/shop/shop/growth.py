@@ -156,22 +156,24 @@ def bind(invitee_id: str, code: str | None, *, via: str, require_new: bool) -> A
 
 # ---------------------------------------------------------------- qualification and rewards
 
-def qualify(invitee_id: str, config: GrowthConfig) -> None:
+def qualify(invitee_id: str, config: GrowthConfig, *, order_id: str | None = None) -> None:
     """The invitee now counts for their inviter (once, whatever the number of events saying so);
     then grant every tier the inviter has reached and not yet been given. A retry after a partial
-    failure redoes only what is missing."""
+    failure redoes only what is missing. ``order_id``: the order that qualified them (its full
+    refund undoes the qualification, see ``disqualify``)."""
     resp = db.client().get_item(TableName=db.table(), Key=referral_key(invitee_id), ConsistentRead=True)
     if "Item" not in resp:
         return
     referral = db.from_item(resp["Item"])
     inviter_id = referral["inviter_id"]
     if "qualified_at" not in referral:
+        by = {":by": {"S": order_id}} if order_id else {}
         counted = db.transact([
             {"Update": {
                 "TableName": db.table(), "Key": referral_key(invitee_id),
-                "UpdateExpression": "SET qualified_at = :at",
+                "UpdateExpression": "SET qualified_at = :at" + (", qualified_by = :by" if order_id else ""),
                 "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(qualified_at)",
-                "ExpressionAttributeValues": {":at": {"S": iso(datetime.now(UTC))}},
+                "ExpressionAttributeValues": {":at": {"S": iso(datetime.now(UTC))}, **by},
             }},
             _count(inviter_id, "qualified"),
         ])
@@ -179,6 +181,59 @@ def qualify(invitee_id: str, config: GrowthConfig) -> None:
             metrics.add_metric(name="FriendQualified", unit=MetricUnit.Count, value=1)
             logger.info("invitee qualified", extra={"invitee_id": invitee_id, "inviter_id": inviter_id})
     grant_reached_tiers(inviter_id, config)
+
+
+def disqualify(invitee_id: str, order_id: str, config: GrowthConfig) -> None:
+    """The order that qualified the invitee was refunded in full: they no longer count, once (the
+    referral forgets the qualification only if this order gave it). Then every reward the inviter
+    no longer reaches is revoked while its coupon is unused; a used or locked one is spent and
+    stays. A later order can qualify them again."""
+    resp = db.client().get_item(TableName=db.table(), Key=referral_key(invitee_id), ConsistentRead=True)
+    if "Item" not in resp:
+        return
+    inviter_id = resp["Item"]["inviter_id"]["S"]
+    undone = db.transact([
+        {"Update": {
+            "TableName": db.table(), "Key": referral_key(invitee_id),
+            "UpdateExpression": "REMOVE qualified_at, qualified_by SET disqualified_at = :at",
+            "ConditionExpression": "qualified_by = :order",
+            "ExpressionAttributeValues": {":order": {"S": order_id}, ":at": {"S": iso(datetime.now(UTC))}},
+        }},
+        {"Update": {"TableName": db.table(), "Key": stats_key(inviter_id), "UpdateExpression": "ADD qualified :minus",
+                    "ExpressionAttributeValues": {":minus": {"N": "-1"}}}},
+    ])
+    if undone:
+        metrics.add_metric(name="FriendDisqualified", unit=MetricUnit.Count, value=1)
+        logger.info("invitee no longer qualifies", extra={"invitee_id": invitee_id, "order_id": order_id})
+    revoke_unreached_rewards(inviter_id, config)
+
+
+def revoke_unreached_rewards(inviter_id: str, config: GrowthConfig) -> list[str]:
+    """Revoke each granted reward whose tier the inviter's qualified friends no longer reach, if
+    its coupon is still available: the reward record and the coupon go, in one transaction
+    conditional on the coupon being unused, and the template's ``issued`` gives the place back (so
+    the tier can be earned again). The tier ids revoked."""
+    items = _share_items(inviter_id)
+    qualified = next((i.get("qualified", 0) for i in items if i["SK"] == "SHARE#STATS"), 0)
+    friends = {t.id: t.friends for t in config.tiers}
+    revoked = []
+    for reward in (i for i in items if i["SK"].startswith("SHARE#REWARD#")):
+        if friends.get(reward["tier_id"], reward.get("friends", 0)) <= qualified:
+            continue
+        done = db.transact([
+            {"Delete": {"TableName": db.table(), "Key": _user_key(inviter_id, reward["SK"]),
+                        "ConditionExpression": "attribute_exists(PK)"}},
+            {"Delete": {"TableName": db.table(), "Key": coupons.coupon_key(inviter_id, reward["coupon_id"]),
+                        "ConditionExpression": "#s = :available", "ExpressionAttributeNames": {"#s": "status"},
+                        "ExpressionAttributeValues": {":available": {"S": "available"}}}},
+            {"Update": {"TableName": db.table(), "Key": coupons.template_key(reward["template_id"]),
+                        "UpdateExpression": "ADD issued :minus", "ExpressionAttributeValues": {":minus": {"N": "-1"}}}},
+        ])
+        if done:
+            revoked.append(reward["tier_id"])
+            metrics.add_metric(name="ShareRewardRevoked", unit=MetricUnit.Count, value=1)
+            logger.info("share reward revoked", extra={"user_id": inviter_id, "tier_id": reward["tier_id"]})
+    return revoked
 
 
 def _share_items(user_id: str) -> list[dict[str, Any]]:
@@ -357,6 +412,9 @@ class ChangeHandler:
       a REFERRAL inserted                   qualification, if friends count on registration or this
                                             one has already paid
       an order PENDING_PAYMENT -> PAID      qualification, if friends count on their first paid order
+      an order SHIPPED -> COMPLETED         qualification, if friends count on their first completed order
+                                            (the default) and it is not refunded in full
+      an order -> CLOSED (refunded in full) the qualification it gave is undone, unused rewards revoked
       a coupon template's total changed     the share rewards owed while that coupon was used up
     """
 
@@ -376,12 +434,19 @@ class ChangeHandler:
             if item.get("invited_by_code"):
                 bind(item["user_id"], item["invited_by_code"], via="login", require_new=False)
         elif change.event == "INSERT" and kind == "referral":
-            if self.config.qualify_on == "registration" or _has_paid(item["invitee_id"]):
+            if self.config.qualify_on == "registration" or (
+                    self.config.qualify_on == "first_paid_order" and _has_paid(item["invitee_id"])):
                 qualify(item["invitee_id"], self.config)
-        elif (change.event == "MODIFY" and kind == "order" and change.new.get("status") == "PAID"
-              and change.old.get("status") == "PENDING_PAYMENT"):
-            if self.config.qualify_on == "first_paid_order":
-                qualify(item["user_id"], self.config)
+        elif change.event == "MODIFY" and kind == "order":
+            before, after = change.old.get("status"), change.new.get("status")
+            kept = int(item.get("refunded_total", 0)) < int(item.get("payable", 0)) or int(item.get("payable", 0)) == 0
+            if before == "PENDING_PAYMENT" and after == "PAID" and self.config.qualify_on == "first_paid_order":
+                qualify(item["user_id"], self.config, order_id=item["order_id"])
+            elif (before == "SHIPPED" and after == "COMPLETED" and kept
+                  and self.config.qualify_on == "first_completed_order"):
+                qualify(item["user_id"], self.config, order_id=item["order_id"])
+            elif after == "CLOSED" and before != "CLOSED":  # refunded in full
+                disqualify(item["user_id"], item["order_id"], self.config)
         elif (change.event == "MODIFY" and kind == "coupon_template" and item.get("total_changed_at")
               and change.old.get("total_changed_at") != item["total_changed_at"]):
             # the change itself, not the grants and claims that follow while the stamp is on

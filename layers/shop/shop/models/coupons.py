@@ -47,6 +47,8 @@ class CouponRule(BaseModel):
             raise ValueError("an amount coupon needs amount > 0 and no percent")
         if self.kind == "percent" and (self.percent is None or self.amount is not None):
             raise ValueError("a percent coupon needs percent and no amount")
+        if self.kind == "amount" and self.threshold and self.amount and self.amount > self.threshold:
+            raise ValueError("an amount coupon cannot take off more than its threshold (满 threshold 减 amount)")
         if self.max_discount is not None and (self.kind != "percent" or self.max_discount <= 0):
             raise ValueError("max_discount caps a percent coupon and must be above 0 (leave it out for no cap)")
         return self

@@ -11,6 +11,9 @@ from shop.models.common import RequestModel
 from shop.models.coupons import TEMPLATE_ID
 
 
+QualifyOn = Literal["registration", "first_paid_order", "first_completed_order"]
+
+
 class RewardTier(RequestModel):
     id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,20}$")
     friends: int = Field(ge=1, le=1000, description="Qualified friends needed")
@@ -23,9 +26,11 @@ class GrowthConfig(RequestModel):
 
     gift_pack: list[str] = Field(default_factory=list, max_length=10, description="Coupon templates granted once, "
                                  "on a user's first login")
-    qualify_on: Literal["registration", "first_paid_order"] = Field(
-        default="first_paid_order", description="When an invited friend counts: on signing up, or (default, "
-        "harder to game with fake accounts) when their first order is paid")
+    qualify_on: QualifyOn = Field(
+        default="first_completed_order", description="When an invited friend counts: on signing up; when their "
+        "first order is paid; or (default, hardest to game) when their first order is completed (confirmed by them "
+        "or completed automatically). A fully refunded order never counts, and a friend whose qualifying order is "
+        "refunded in full stops counting: the rewards that this undoes are revoked while still unused")
     tiers: list[RewardTier] = Field(default_factory=list, max_length=10)
 
     @model_validator(mode="after")
@@ -34,6 +39,17 @@ class GrowthConfig(RequestModel):
             raise ValueError("tier ids and friend counts must be distinct")
         self.tiers.sort(key=lambda t: t.friends)
         return self
+
+
+class GrowthConfigUpdate(GrowthConfig):
+    """The body of PUT /admin/growth: the whole configuration, every field named (an empty list
+    empties it), so a body that forgets a field cannot wipe the gift pack or the tiers by accident."""
+
+    gift_pack: list[str] = Field(max_length=10, description="Coupon templates granted once, on a user's first "
+                                 "login ([] for none)")
+    qualify_on: QualifyOn = Field(description="When an invited friend counts: registration, first_paid_order, or "
+                                  "first_completed_order (the default of a new shop, hardest to game)")
+    tiers: list[RewardTier] = Field(max_length=10, description="[] for no share rewards")
 
 
 class TierProgress(BaseModel):
@@ -57,7 +73,7 @@ class EarnedReward(BaseModel):
 class ShareInfo(BaseModel):
     invite_code: str
     share_path: str = Field(description="For wx.shareAppMessage / onShareAppMessage: path")
-    qualify_on: Literal["registration", "first_paid_order"]
+    qualify_on: QualifyOn
     invited: int = Field(description="Friends bound to the caller")
     qualified: int = Field(description="Of them, those who count")
     tiers: list[TierProgress]
