@@ -15,26 +15,30 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help deps dev test test-fast lint build bench openapi session-keys merchant-token ci clean
+.PHONY: help deps dev test test-fast lint build lock check-locks audit bench openapi session-keys merchant-token ci clean
 
 help:
 	@echo "make dev      serve the whole API on http://127.0.0.1:3000 (moto + WeChat simulator, seeded)"
 	@echo "make test     run every test (unit, handler, end-to-end); what .ci/run calls"
 	@echo "make lint     sam validate --lint"
-	@echo "make build    sam build (python3.13, arm64)"
+	@echo "make build    sam build (python3.13, arm64) from the locks: only locked, hash-checked files"
+	@echo "make lock     regenerate every requirements*.lock.txt (ARGS='--upgrade' or '--upgrade-package NAME')"
+	@echo "make audit    check the locks and pip-audit them against PyPI's advisory data; .ci/run runs it"
 	@echo "make bench    cold-start and DynamoDB round-trip tables"
 	@echo "make openapi  regenerate docs/openapi.json and the fallback route table from the code"
 	@echo "make session-keys   a new session-token key pair for deploying (docs/configuration.md)"
 	@echo "make merchant-token ARGS='--private-key PEM [--name N] [--days D]'   a token for /admin"
 
-$(VENV)/.installed: requirements-dev.txt layers/shop/requirements.txt
+# The virtualenvs install locks only (whole trees, hashes checked): requirements*.txt hold the direct
+# requirements, `make lock` resolves them (.ci/deps.py; docs/configuration.md, "Dependencies").
+$(VENV)/.installed: requirements-dev.lock.txt
 	@test -x $(PY) || $(PY313) -m venv $(VENV)
-	$(PY) -m pip install $(PIP_FLAGS) -r requirements-dev.txt
+	$(PY) -m pip install $(PIP_FLAGS) --require-hashes -r requirements-dev.lock.txt
 	@touch $@
 
-$(SAMVENV)/.installed: requirements-sam.txt
+$(SAMVENV)/.installed: requirements-sam.lock.txt
 	@test -x $(SAMVENV)/bin/python || $(PY313) -m venv $(SAMVENV)
-	$(SAMVENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements-sam.txt
+	$(SAMVENV)/bin/python -m pip install $(PIP_FLAGS) --require-hashes -r requirements-sam.lock.txt
 	@touch $@
 
 deps: $(VENV)/.installed
@@ -51,8 +55,24 @@ test-fast: deps
 lint: $(SAMVENV)/.installed
 	$(SAM) validate --lint
 
+# sam build with pip confined to a folder of files downloaded from the locks with their hashes checked
+# (aws-lambda-builders fetches the arm64 wheels by name, without hashes, so the locks alone would not
+# do), then a check that every package in the output is a locked one.
+WHEELHOUSE := .aws-sam/locked-wheels
 build: deps $(SAMVENV)/.installed
-	$(SAM) build
+	$(PY) .ci/deps.py check
+	$(PY) .ci/deps.py wheelhouse $(WHEELHOUSE)
+	PIP_NO_INDEX=1 PIP_FIND_LINKS=$(CURDIR)/$(WHEELHOUSE) $(SAM) build
+	$(PY) .ci/deps.py verify-build .aws-sam/build
+
+lock: deps
+	$(PY) .ci/deps.py lock $(ARGS)
+
+check-locks:
+	$(PY313) .ci/deps.py check
+
+audit: deps
+	$(PY) .ci/deps.py audit
 
 bench: deps
 	$(PY) -m bench.coldstart
@@ -68,7 +88,7 @@ session-keys: deps
 merchant-token: deps
 	$(PY) -m infra.tools.merchant_token $(ARGS)
 
-ci: test lint build
+ci: audit test lint build
 
 clean:
 	rm -rf .aws-sam .pytest_cache
