@@ -47,16 +47,32 @@ def test_login_never_exposes_wechat_identifiers(api: Api, wechat, app_logs, capl
                                                capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
     monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "DEBUG")
     caplog.set_level(logging.DEBUG)
+    import json as jsonlib
+
+    issued: list[str] = []
+    from shop import httpclient
+
+    real_request = httpclient.request
+
+    def spy_request(*args, **kwargs):
+        resp = real_request(*args, **kwargs)
+        try:
+            issued.append(jsonlib.loads(resp.body).get("session_key") or "")
+        except (ValueError, AttributeError):
+            pass
+        return resp
+
+    monkeypatch.setattr(httpclient, "request", spy_request)
     reply = _login(api, "privacy")
     openid = wechat.openid_for("privacy")
     me = api.get("/me", token=reply.json["token"])
-    # the session_key the simulator issued is stored server-side...
+    session_key = next(k for k in issued if k)
+    # the session_key WeChat issued is not stored at all...
     item = boto3.client("dynamodb").get_item(
         TableName=__import__("os").environ["SHOP_TABLE_NAME"],
         Key={"PK": {"S": f"OPENID#{openid}"}, "SK": {"S": "IDENTITY"}},
     )["Item"]
-    session_key = item["session_key"]["S"]
-    assert session_key
+    assert "session_key" not in item and session_key not in str(item)
     # ...and appears in no response and no log line
     out = capsys.readouterr()
     assert "login" in app_logs.getvalue()
@@ -228,3 +244,15 @@ def test_losing_the_first_login_race_returns_the_winner(aws) -> None:
         loser, created_again = users.find_or_create_user(WxSession(openid="o-race", session_key="sk2"))
     assert (loser, created_again) == (winner, False)
     assert len(calls) == 2
+
+
+def test_a_session_key_stored_by_an_older_version_is_removed_on_the_next_login(api: Api, wechat) -> None:
+    import os
+
+    _login(api, "legacy")
+    key = {"PK": {"S": f"OPENID#{wechat.openid_for('legacy')}"}, "SK": {"S": "IDENTITY"}}
+    ddb = boto3.client("dynamodb")
+    ddb.update_item(TableName=os.environ["SHOP_TABLE_NAME"], Key=key, UpdateExpression="SET session_key = :k",
+                    ExpressionAttributeValues={":k": {"S": "old-session-key"}})
+    assert _login(api, "legacy").status == 200
+    assert "session_key" not in ddb.get_item(TableName=os.environ["SHOP_TABLE_NAME"], Key=key)["Item"]

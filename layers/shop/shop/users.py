@@ -1,8 +1,8 @@
 """Shoppers: WeChat login and profiles.
 
 Items in the shop table:
-  PK=OPENID#<openid>   SK=IDENTITY   the WeChat identity: user_id, unionid, session_key (server-side
-                                     only), first and last login
+  PK=OPENID#<openid>   SK=IDENTITY   the WeChat identity: user_id, unionid, first and last login
+                                     (WeChat's session_key is never stored)
   PK=USER#<user_id>    SK=PROFILE    the profile; openid is kept here for WeChat Pay (payer.openid)
                                      but no response model carries it
 
@@ -37,13 +37,16 @@ def _identity_key(openid: str) -> dict[str, dict[str, str]]:
 
 def _touch_identity(wx: WxSession, now: str) -> str | None:
     """Record the login on an existing identity; its user id, or None when the openid is new."""
+    # WeChat's session_key is not stored: nothing reads it (no encrypted user data is decrypted),
+    # and a key that is not kept cannot leak. Identities written before keep none after their next login.
     names = {"#sk": "session_key", "#at": "last_login_at"}
-    values = {":sk": {"S": wx.session_key}, ":at": {"S": now}}
-    update = "SET #sk = :sk, #at = :at"
+    values = {":at": {"S": now}}
+    update = "SET #at = :at"
     if wx.unionid:
         names["#u"] = "unionid"
         values[":u"] = {"S": wx.unionid}
         update += ", #u = :u"
+    update += " REMOVE #sk"
     try:
         resp = db.client().update_item(
             TableName=db.table(),
@@ -71,7 +74,6 @@ def _create_user(wx: WxSession, now: str, inviter: str | None) -> str | None:
         "type": "identity",
         "user_id": user_id,
         "unionid": wx.unionid,
-        "session_key": wx.session_key,
         "created_at": now,
         "last_login_at": now,
     }
