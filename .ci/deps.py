@@ -407,7 +407,8 @@ def cmd_audit() -> int:
         print(f"{UNREACHABLE}: {len(unaudited)} of {total} package versions were NOT audited - {summary}")
         for key in sorted(unaudited):
             print(f"  not audited: {key}" + (f" ({detail[key]})" if key in detail else ""))
-        print(f"audit: no known vulnerabilities in the {len(audited)} audited; the rest are unknown")
+        print(f"audit: no known vulnerabilities in the {len(audited)} audited; the rest are unknown" if audited
+              else "audit: nothing was audited")
         return 3 if os.environ.get("AUDIT_STRICT") == "1" else 0
     print(f"audit: no known vulnerabilities in any of the {total}")
     return 0
