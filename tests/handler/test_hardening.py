@@ -571,3 +571,18 @@ def test_coupons_the_shop_could_never_honour_are_refused(api: Api, body: dict[st
     ok = api.post("/admin/coupons", {**base, "threshold": 1000, "scope": {"type": "products", "ids": ["p-tee-basic"]}},
                   token=merchant_token())
     assert ok.status == 201, ok.text
+
+
+# ---------------------------------------------------------------- the cart after an order
+
+def test_what_was_ordered_leaves_the_cart(api: Api, buyer: str, address_id: str) -> None:
+    hoodie = "p-hoodie.01"
+    for sku in (TEE, hoodie):
+        assert api.request("PUT", f"/cart/items/{sku}", json_body={"quantity": 1}, token=buyer).status == 200
+    assert place(api, buyer, checkout(address_id, (TEE, 1))).status == 201
+    assert [i["sku_id"] for i in api.get("/cart", token=buyer).json["items"]] == [hoodie]
+    assert place(api, buyer, checkout(address_id, ("p-canvas-tote.01", 1))).status == 201  # not in the cart
+    assert [i["sku_id"] for i in api.get("/cart", token=buyer).json["items"]] == [hoodie]
+    fresh = login(api, "no-cart-yet")
+    fresh_address = api.post("/addresses", ADDRESS, token=fresh).json["id"]
+    assert place(api, fresh, checkout(fresh_address, (TEE, 1))).status == 201  # a buyer with no cart at all

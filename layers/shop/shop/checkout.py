@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shop import coupons, db
+from shop.cart import cart_key
 from shop.clock import now_epoch
 from shop.config import setting_int
 from shop.models.checkout import CheckoutRequest, CouponOption, Problem, Quote, QuoteLine
@@ -42,6 +43,7 @@ class CheckoutData:
     coupons: dict[str, dict[str, Any] | None]  # the coupons named in the request
     held: list[dict[str, Any]] | None = None  # every coupon the buyer holds, when it was read
     bought: dict[str, int] | None = None  # units of each SKU the buyer already holds in orders
+    cart_skus: set[str] | None = None  # the SKUs in the buyer's cart, when it was read
 
 
 def bought_key(user_id: str, sku_id: str) -> dict[str, dict[str, str]]:
@@ -69,6 +71,7 @@ def load(user_id: str, request: CheckoutRequest, *, with_profile: bool = False, 
         keys.append(pickup_key(request.pickup_store_id))
     if with_profile:
         keys.append(profile_key(user_id))
+        keys.append(cart_key(user_id))  # placing the order takes its lines out of the cart
     found = db.batch_get(keys)
 
     def get(key: dict[str, dict[str, str]]) -> dict[str, Any] | None:
@@ -83,6 +86,7 @@ def load(user_id: str, request: CheckoutRequest, *, with_profile: bool = False, 
         freight=freight_from_item(get(FREIGHT_KEY)),
         profile=db.from_item(raw_profile) if raw_profile else None,
         coupons={c: (db.from_item(i) if (i := get(coupons.coupon_key(user_id, c))) else None) for c in request.coupon_ids},
+        cart_skus=set((db.from_item(c).get("lines") or {}) if (c := get(cart_key(user_id))) else ()) if with_profile else set(),
         bought={line.sku_id: int(i["units"]["N"]) if (i := get(bought_key(user_id, line.sku_id))) else 0
                 for line in request.items},
         held=coupons.held(user_id) if with_held else None,

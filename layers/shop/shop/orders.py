@@ -322,6 +322,13 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
     if limited:
         item["limited_skus"] = [line.sku_id for line, _ in limited]
         actions[0]["Put"]["Item"] = db.to_item(item)
+    in_cart = [line.sku_id for line in quote.lines if line.sku_id in (data.cart_skus or set())]
+    if in_cart and len(actions) < 100:  # what was ordered leaves the cart, with the order
+        actions.append({"Update": {
+            "TableName": db.table(), "Key": checkout.cart_key(user_id),
+            "UpdateExpression": "REMOVE " + ", ".join(f"#l.#s{n}" for n in range(len(in_cart))),
+            "ExpressionAttributeNames": {"#l": "lines", **{f"#s{n}": sku for n, sku in enumerate(in_cart)}},
+        }})
     if len(actions) > 100:  # DynamoDB's limit on one transaction
         raise Conflict("这一单的限购商品太多，请分开下单。", code="order_too_large")
     reasons = db.transact_reasons(actions)
