@@ -24,7 +24,7 @@ help:
 	@echo "make build    sam build (python3.13, arm64) from the locks: only locked, hash-checked files"
 	@echo "make lock     regenerate every requirements*.lock.txt (ARGS='--upgrade' or '--upgrade-package NAME')"
 	@echo "make audit    check the locks and pip-audit them against PyPI's advisory data; .ci/run runs it"
-	@echo "make bench    cold-start and DynamoDB round-trip tables"
+	@echo "make bench    cold-start, DynamoDB round-trip, order-timer load and cost tables"
 	@echo "make openapi  regenerate docs/openapi.json and the fallback route table from the code"
 	@echo "make session-keys   a new session-token key pair for deploying (docs/configuration.md)"
 	@echo "make merchant-token ARGS='--private-key PEM [--name N] [--days D]'   a token for /admin"
@@ -77,6 +77,8 @@ audit: deps
 bench: deps
 	$(PY) -m bench.coldstart
 	$(PY) -m bench.roundtrips
+	$(PY) -m bench.timers
+	$(PY) -m bench.cost
 
 openapi: deps
 	$(PY) -m infra.tools.openapi --write

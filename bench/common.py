@@ -36,6 +36,9 @@ def start_backends() -> LocalStack:
     spec = next(f for f in stack.template.functions() if f.logical_id == "CreateOrderFunction")
     os.environ.update(stack.function_environment(spec))
     os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"  # this process's own logs would drown the tables
+    # The bench's buyer holds many unpaid orders at once (state for the samples): lift the cap that
+    # stops a real buyer hoarding stock (docs/orders.md); what is measured does not depend on it.
+    os.environ["ORDER_MAX_OPEN_UNPAID"] = "1000000"
     from shop import aws, config
 
     aws.reset()
@@ -67,7 +70,8 @@ class World:
         catalog_admin.put_product(catalog_admin.ProductInput.model_validate({
             "id": "p-bench", "title": "基准测试商品", "category_id": "home", "images": ["https://img.example.com/b.jpg"],
             "specs": [{"name": "规格", "values": ["标准"]}],
-            "skus": [{"id": BENCH_SKU, "specs": {"规格": "标准"}, "price": 9900, "stock": 10_000_000}],
+            "skus": [{"id": BENCH_SKU, "specs": {"规格": "标准"}, "price": 9900, "stock": 10_000_000,
+                      "max_per_order": 999}],  # the standing paid order holds 999 units to refund one by one
         }), "家居")
 
     # ------------------------------------------------------------ state
@@ -128,6 +132,18 @@ class World:
 
         order = self.paid_order()
         return refunds.request(self.user_id, order["order_id"], RefundRequest(reason="bench")).refunds[-1].id
+
+    def awaiting_return(self) -> str:
+        """A return (退货退款) of a shipped order that the merchant agreed to: AWAITING_RETURN."""
+        from shop import orders, refunds
+        from shop.models.after_sales import RefundRequest
+
+        order = self.paid_order()
+        orders.ship(order["order_id"], "顺丰速运", "SF7654321", merchant="bench")
+        refund_id = refunds.request(self.user_id, order["order_id"],
+                                    RefundRequest(reason="bench", kind="return")).refunds[-1].id
+        refunds.approve(refund_id, note=None, merchant="bench", domain=None)
+        return refund_id
 
     def light_buyer(self) -> str:
         """A token for a buyer with five orders (the bench's own buyer accumulates hundreds)."""
@@ -255,6 +271,8 @@ SAMPLES: dict[str, Sample] = {
         "GET", f"/admin/orders/{w.standing('paid')['order_id']}", auth="merchant")),
     "ApproveRefundFunction": Sample("POST /admin/refunds/{id}/approve", lambda w: w.http(
         "POST", f"/admin/refunds/{w.refund_request()}/approve", {}, auth="merchant")),
+    "ReceiveReturnFunction": Sample("POST /admin/refunds/{id}/receive (a return)", lambda w: w.http(
+        "POST", f"/admin/refunds/{w.awaiting_return()}/receive", {}, auth="merchant")),
     "RejectRefundFunction": Sample("POST /admin/refunds/{id}/reject", lambda w: w.http(
         "POST", f"/admin/refunds/{w.refund_request()}/reject", {"note": "no"}, auth="merchant")),
     "OrderTimersFunction": Sample("scheduled event (one order due)", lambda w: _due(w)),
