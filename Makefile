@@ -46,10 +46,10 @@ deps: $(VENV)/.installed
 dev: deps
 	$(PY) -m infra.local.devstack $(ARGS)
 
-test: deps
+test: deps $(SAMVENV)/.installed
 	$(PY) -m pytest
 
-test-fast: deps
+test-fast: deps $(SAMVENV)/.installed
 	$(PY) -m pytest -m "not e2e"
 
 lint: $(SAMVENV)/.installed
