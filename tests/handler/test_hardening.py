@@ -8,23 +8,11 @@ from typing import Any
 import pytest
 
 from shop import pagination
-from tests.handler.test_buying import ADDRESS, checkout, place
+from tests.handler.test_buying import ADDRESS, address_id, buyer, checkout, place  # noqa: F401 - fixtures
 from tests.helpers import Api, login
 
 pytestmark = pytest.mark.usefixtures("seeded", "wechat")
 TEE = "p-tee-basic.02"
-
-
-@pytest.fixture
-def buyer(api: Api) -> str:
-    return login(api, "hardening-buyer")
-
-
-@pytest.fixture
-def address_id(api: Api, buyer: str) -> str:
-    reply = api.post("/addresses", ADDRESS, token=buyer)
-    assert reply.status == 201, reply.text
-    return reply.json["id"]
 
 
 # ---------------------------------------------------------------- cursors (7)
@@ -586,3 +574,14 @@ def test_what_was_ordered_leaves_the_cart(api: Api, buyer: str, address_id: str)
     fresh = login(api, "no-cart-yet")
     fresh_address = api.post("/addresses", ADDRESS, token=fresh).json["id"]
     assert place(api, fresh, checkout(fresh_address, (TEE, 1))).status == 201  # a buyer with no cart at all
+
+
+# ---------------------------------------------------------------- what a shopper reads
+
+def test_shopper_messages_are_chinese_and_name_the_spec(api: Api, buyer: str, address_id: str) -> None:
+    low = "p-hoodie.01"  # 加绒连帽卫衣, 燕麦 / S, 6 in stock
+    problem = api.post("/orders/preview", checkout(address_id, (low, 19)), token=buyer).json["problems"][0]
+    assert problem["code"] == "insufficient_stock"  # the code stays the contract
+    assert problem["message"] == "加绒连帽卫衣（燕麦/S）仅剩 6 件。"
+    missing = api.get("/orders/o" + "0" * 25, token=buyer)
+    assert (missing.error_code, missing.json["error"]["message"]) == ("order_not_found", "订单不存在。")

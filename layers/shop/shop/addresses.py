@@ -30,7 +30,7 @@ def address_key(user_id: str, address_id: str) -> dict[str, dict[str, str]]:
 
 
 def _not_found() -> NotFound:
-    return NotFound("No such address.", code="address_not_found")
+    return NotFound("地址不存在。", code="address_not_found")
 
 
 def _view(item: dict[str, Any], default_id: str | None) -> Address:
@@ -80,7 +80,7 @@ def create(user_id: str, data: AddressInput) -> Address:
         ])
     except Exception as exc:
         if "ConditionalCheckFailed" in db.cancellation_reasons(exc):
-            raise Conflict(f"An address book holds at most {MAX_ADDRESSES} addresses.", code="address_book_full") from None
+            raise Conflict(f"地址簿最多保存 {MAX_ADDRESSES} 个地址。", code="address_book_full") from None
         raise
     return get(user_id, address_id)
 

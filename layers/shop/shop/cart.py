@@ -73,10 +73,10 @@ def put(user_id: str, sku_id: str, quantity: int) -> Cart:
         found = db.batch_get([sku_key(sku_id), key])
         raw_sku = found.get(db.key_of(sku_key(sku_id)))
         if raw_sku is None:
-            raise NotFound("No such SKU.", code="sku_not_found")
+            raise NotFound("商品规格不存在。", code="sku_not_found")
         sku = db.from_item(raw_sku)
         if sku.get("product_status") != "on_sale":
-            raise Conflict("This item is no longer on sale.", code="off_shelf")
+            raise Conflict("该商品已下架。", code="off_shelf")
         raw_cart = found.get(db.key_of(key))
         lines: dict[str, Any] = db.from_item(raw_cart).get("lines", {}) if raw_cart else {}
         now = iso_from_epoch(now_epoch())
@@ -89,7 +89,7 @@ def put(user_id: str, sku_id: str, quantity: int) -> Cart:
                                    ExpressionAttributeValues={":q": {"N": str(quantity)}, ":now": {"S": now}})
         elif raw_cart is not None:
             if len(lines) >= MAX_CART_LINES:
-                raise Conflict(f"A cart holds at most {MAX_CART_LINES} different items.", code="cart_full")
+                raise Conflict(f"购物车最多放 {MAX_CART_LINES} 种商品。", code="cart_full")
             written = db.update_if(
                 Key=key, UpdateExpression="SET #lines.#sku = :line, updated_at = :now",
                 ConditionExpression="attribute_exists(#lines) AND attribute_not_exists(#lines.#sku) AND size(#lines) < :max",
@@ -109,7 +109,7 @@ def put(user_id: str, sku_id: str, quantity: int) -> Cart:
         if written:
             lines[sku_id] = line
             return _view(lines, _skus(list(lines), {sku_id: sku}))
-    raise Conflict("The cart is changing too fast; try again.", code="cart_changed")
+    raise Conflict("购物车正在变化，请稍后重试。", code="cart_changed")
 
 
 def remove(user_id: str, sku_id: str) -> Cart:

@@ -149,7 +149,7 @@ def change_template(template_id: str, change: CouponTemplateChange) -> CouponTem
             raise
         old = exc.response.get("Item")  # type: ignore[attr-defined]
         if not old:
-            raise NotFound("No such coupon.", code="coupon_not_found") from None
+            raise NotFound("优惠券不存在。", code="coupon_not_found") from None
         current = db.from_item(old)
         if change.total is not None and current.get("issued", 0) > change.total:
             raise Conflict("The total cannot be below how many were already issued.", code="total_below_issued",
@@ -264,7 +264,7 @@ def _issue_action(template: dict[str, Any], now: int) -> dict[str, Any]:
 def load_template(template_id: str) -> dict[str, Any]:
     resp = db.client().get_item(TableName=db.table(), Key=template_key(template_id), ConsistentRead=True)
     if "Item" not in resp:
-        raise NotFound("No such coupon.", code="coupon_not_found")
+        raise NotFound("优惠券不存在。", code="coupon_not_found")
     return db.from_item(resp["Item"])
 
 
@@ -273,10 +273,10 @@ def claim(user_id: str, template_id: str) -> MyCoupon:
     template = load_template(template_id)
     now = now_epoch()
     if not template.get("claimable", True):
-        raise NotFound("No such coupon.", code="coupon_not_found")
+        raise NotFound("优惠券不存在。", code="coupon_not_found")
     window = _claim_problem({**template, "issued": 0}, 0, now)
     if window:
-        raise Conflict("This coupon cannot be claimed now.", code="coupon_claim_closed")
+        raise Conflict("这张优惠券现在不能领取。", code="coupon_claim_closed")
     item = coupon_item(user_id, template, now)
     issue = _issue_action(template, now)
     claim_window = []
@@ -306,14 +306,14 @@ def claim(user_id: str, template_id: str) -> MyCoupon:
     if reasons is not None:
         if reasons[0] == "ConditionalCheckFailed":
             if _claim_problem({**template, "issued": 0}, 0, now_epoch()):  # the window closed meanwhile
-                raise Conflict("This coupon cannot be claimed now.", code="coupon_claim_closed")
+                raise Conflict("这张优惠券现在不能领取。", code="coupon_claim_closed")
             metrics.add_metric(name="CouponSoldOut", unit=MetricUnit.Count, value=1)
-            raise Conflict("This coupon has all been claimed.", code="coupon_sold_out")
+            raise Conflict("优惠券已被领完。", code="coupon_sold_out")
         if reasons[1] == "ConditionalCheckFailed":
-            raise Conflict(f"You can claim at most {template['per_user_limit']} of this coupon.",
+            raise Conflict(f"这张优惠券每人最多领取 {template['per_user_limit']} 张。",
                            code="coupon_limit_reached")
         if len(reasons) > 3 and reasons[3] == "ConditionalCheckFailed":
-            raise Forbidden("This coupon is for new customers only.", code="coupon_new_users_only")
+            raise Forbidden("这张优惠券仅限新客户领取。", code="coupon_new_users_only")
         raise db.TransactionFailed(reasons)
     metrics.add_metric(name="CouponClaimed", unit=MetricUnit.Count, value=1)
     return coupon_view(item, now)

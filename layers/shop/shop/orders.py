@@ -158,7 +158,7 @@ def load_with_children(order_id: str) -> tuple[dict[str, Any] | None, list[dict[
 
 
 def _not_found() -> NotFound:
-    return NotFound("No such order.", code="order_not_found")
+    return NotFound("订单不存在。", code="order_not_found")
 
 
 def owned(user_id: str, order_id: str) -> dict[str, Any]:
@@ -407,7 +407,7 @@ def _replay(user_id: str, existing: dict[str, Any], digest: str, domain: str | N
     if existing["user_id"] != user_id:  # cannot happen: the id includes the buyer  # pragma: no cover
         raise _not_found()
     if existing["request_hash"] != digest:
-        raise Conflict("This Idempotency-Key was used for a different order; use a new key.",
+        raise Conflict("这个 Idempotency-Key 已用于另一笔订单，请换一个新的。",
                        code="idempotency_key_reused")
     if existing["status"] == PENDING and existing["payable"] == 0:  # a 0-fen order whose settling stopped half-way
         return CreatedOrder(order=view(settle_free(existing)), payment=None)
@@ -456,18 +456,18 @@ def pay(user_id: str, order_id: str, domain: str | None) -> PaymentParams:
     wechatpay.prefetch()
     item = owned(user_id, order_id)
     if item["status"] != PENDING:
-        raise Conflict("This order is not awaiting payment.", code="order_not_payable",
+        raise Conflict("该订单不是待支付状态。", code="order_not_payable",
                        details={"status": item["status"]})
     if item["deadline_at"] <= now_epoch():
-        raise Conflict("The payment deadline has passed.", code="order_not_payable", details={"status": "EXPIRED"})
+        raise Conflict("订单已超过支付时限。", code="order_not_payable", details={"status": "EXPIRED"})
     from shop.wechat.pay import PayApiError
 
     try:
         return payment_params(item, domain)
     except PayApiError as exc:
         if exc.code == "ORDERPAID":
-            raise Conflict("This order is already paid.", code="order_already_paid") from None
-        raise Conflict("WeChat Pay refused the payment request.", code="prepay_refused",
+            raise Conflict("该订单已支付。", code="order_already_paid") from None
+        raise Conflict("微信支付拒绝了这次支付请求。", code="prepay_refused",
                        details={"wechatpay_code": exc.code}) from None
 
 
@@ -580,20 +580,20 @@ def cancel(user_id: str, order_id: str) -> Order:
     pay.prefetch()
     item = owned(user_id, order_id)
     if item["status"] != PENDING:
-        raise Conflict("Only an unpaid order can be cancelled.", code="order_not_cancellable",
+        raise Conflict("只有待支付的订单可以取消。", code="order_not_cancellable",
                        details={"status": item["status"]})
     if _close_wechat_order(order_id) == "paid":
         from shop import payments
 
         payments.sync(item)
-        raise Conflict("This order has just been paid.", code="order_already_paid")
+        raise Conflict("该订单刚刚已支付。", code="order_already_paid")
     now = now_epoch()
     if cancel_pending(item, reason="user", at=now):
         # a pending order has no refunds: what it is now follows from what was written
         return view({**item, "status": "CANCELLED", "cancelled_at": iso_from_epoch(now), "cancel_reason": "user"})
     current = owned(user_id, order_id)
     if current["status"] != "CANCELLED":
-        raise Conflict("This order has just been paid.", code="order_already_paid")
+        raise Conflict("该订单刚刚已支付。", code="order_already_paid")
     return view(current)
 
 
@@ -614,7 +614,7 @@ def confirm(user_id: str, order_id: str) -> Order:
     """The buyer confirms receipt: SHIPPED -> COMPLETED."""
     item = owned(user_id, order_id)
     if not complete(item, now_epoch(), reason="buyer"):
-        raise Conflict("Only a shipped order can be confirmed.", code="order_not_confirmable",
+        raise Conflict("只有已发货的订单可以确认收货。", code="order_not_confirmable",
                        details={"status": owned(user_id, order_id)["status"]})
     return get(user_id, order_id)
 
@@ -657,7 +657,7 @@ def ship(order_id: str, carrier: str, tracking_no: str, *, merchant: str) -> Ord
         },
     )
     if not shipped:
-        raise Conflict("Only a paid order can be shipped.", code="order_not_shippable",
+        raise Conflict("只有已支付的订单可以发货。", code="order_not_shippable",
                        details={"status": (load(order_id) or {}).get("status")})
     order, refunds = load_with_children(order_id)
     assert order is not None

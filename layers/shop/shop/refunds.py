@@ -47,7 +47,7 @@ def order_id_of(refund_id: str) -> str:
 
 
 def _not_found() -> NotFound:
-    return NotFound("No such refund.", code="refund_not_found")
+    return NotFound("退款单不存在。", code="refund_not_found")
 
 
 def _share(line: dict[str, Any], units: int) -> int:
@@ -84,12 +84,12 @@ def request(user_id: str, order_id: str, req: RefundRequest) -> Order:
               else {line["sku_id"]: line["refundable"] for line in order["lines"] if line["refundable"] > 0})
     for sku_id, units in wanted.items():
         if sku_id not in index:
-            raise InvalidRequest(f"{sku_id} is not in this order.", code="line_not_in_order")
+            raise InvalidRequest(f"{sku_id} 不在这笔订单中。", code="line_not_in_order")
         if units > order["lines"][index[sku_id]]["refundable"]:
-            raise Conflict(f"At most {order['lines'][index[sku_id]]['refundable']} of {sku_id} can still be refunded.",
+            raise Conflict(f"{sku_id} 最多还可退 {order['lines'][index[sku_id]]['refundable']} 件。",
                            code="refund_exceeds_order")
     if not wanted:
-        raise Conflict("Everything in this order has been refunded or asked for.", code="nothing_to_refund")
+        raise Conflict("这笔订单的商品都已退款或已申请退款。", code="nothing_to_refund")
     lines = [{"sku_id": s, "quantity": u, "amount": _share(order["lines"][index[s]], u)} for s, u in wanted.items()]
     everything = all(wanted.get(line["sku_id"], 0) == line["refundable"] for line in order["lines"])
     freight = order["freight"] if everything and order["status"] == "PAID" and not order.get("freight_refunded") else 0
@@ -124,7 +124,7 @@ def request(user_id: str, order_id: str, req: RefundRequest) -> Order:
                     "ExpressionAttributeNames": {"#lines": "lines"}}},
         {"Put": {"TableName": db.table(), "Item": db.to_item(refund), "ConditionExpression": "attribute_not_exists(PK)"}},
     ]):
-        raise Conflict("The order changed meanwhile; look at it again and retry.", code="order_changed")
+        raise Conflict("订单刚刚发生了变化，请刷新后重试。", code="order_changed")
     metrics.add_metric(name="RefundRequested", unit=MetricUnit.Count, value=1)
     return orders.get(user_id, order_id)
 
@@ -184,7 +184,7 @@ def approve(refund_id: str, *, note: str | None, merchant: str, domain: str | No
     if refund["status"] == "PROCESSING" and not refund.get("submitted"):
         refund = submit(order, refund, domain=domain)
     if refund["status"] in ("REJECTED", "CLOSED"):
-        raise Conflict("This refund was already decided.", code="refund_not_pending", details={"status": refund["status"]})
+        raise Conflict("这笔退款已处理过。", code="refund_not_pending", details={"status": refund["status"]})
     return orders.refund_view(refund)
 
 
@@ -292,14 +292,14 @@ def _settle(refund_id: str, *, to: str, expected: tuple[str, ...], extra: dict[s
             return "ignored", refund
         if _finish(order, refund, to=to, expected=expected, extra=extra):
             return "applied", {**refund, **extra, "status": to, "settled_at": iso_from_epoch(now_epoch())}
-    raise Conflict("The order is changing too fast; try again.", code="order_changed")
+    raise Conflict("订单正在变化，请稍后重试。", code="order_changed")
 
 
 def reject(refund_id: str, *, note: str | None, merchant: str) -> RefundView:
     outcome, refund = _settle(refund_id, to="REJECTED", expected=("REQUESTED", "AWAITING_RETURN"),
                               extra={"merchant_note": note, "decided_by": merchant})
     if outcome == "ignored":
-        raise Conflict("This refund was already decided.", code="refund_not_pending", details={"status": refund["status"]})
+        raise Conflict("这笔退款已处理过。", code="refund_not_pending", details={"status": refund["status"]})
     return orders.refund_view(refund)
 
 
