@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from shop import coupons, db
-from shop.cart import cart_key
 from shop.clock import now_epoch
 from shop.config import setting_int
 from shop.models.checkout import CheckoutRequest, CouponOption, Problem, Quote, QuoteLine
@@ -27,6 +26,12 @@ from shop.skus import sku_key, stock_state
 
 def address_key(user_id: str, address_id: str) -> dict[str, dict[str, str]]:
     return {"PK": {"S": f"USER#{user_id}"}, "SK": {"S": f"ADDRESS#{address_id}"}}
+
+
+def cart_key(user_id: str) -> dict[str, dict[str, str]]:
+    """The buyer's cart item (shop.cart's key; not imported from there, which would build the cart's
+    response models in every checkout's cold start)."""
+    return {"PK": {"S": f"USER#{user_id}"}, "SK": {"S": "CART"}}
 
 
 def profile_key(user_id: str) -> dict[str, dict[str, str]]:
