@@ -26,8 +26,8 @@ help:
 	@echo "make audit    check the locks and pip-audit them against PyPI's advisory data; .ci/run runs it"
 	@echo "make bench    cold-start, DynamoDB round-trip, order-timer load and cost tables"
 	@echo "make openapi  regenerate docs/openapi.json and the fallback route table from the code"
-	@echo "make session-keys   a new session-token key pair for deploying (docs/configuration.md)"
-	@echo "make merchant-token ARGS='--private-key PEM [--name N] [--days D]'   a token for /admin"
+	@echo "make session-keys   new key pairs for session and merchant tokens (ARGS='--only session|merchant-token')"
+	@echo "make merchant-token a token for /admin from the running local stack (ARGS='[--name N] [--hours H] [--revoke]')"
 
 # The virtualenvs install locks only (whole trees, hashes checked): requirements*.txt hold the direct
 # requirements, `make lock` resolves them (.ci/deps.py; docs/configuration.md, "Dependencies").
@@ -85,7 +85,7 @@ openapi: deps
 	$(PY) -m infra.tools.routes --write
 
 session-keys: deps
-	$(PY) -m infra.tools.session_keys
+	$(PY) -m infra.tools.session_keys $(ARGS)
 
 merchant-token: deps
 	$(PY) -m infra.tools.merchant_token $(ARGS)

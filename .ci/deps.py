@@ -67,9 +67,9 @@ def all_locks() -> list[Lock]:
     layer = Lock("the shared layer (ShopLayer, layers/shop/)", [ROOT / "layers/shop/requirements.txt"],
                  ROOT / "layers/shop/requirements.lock.txt", LAMBDA_TARGET, runtime=True)
     functions = [
-        Lock(f"function {req.parent.name} (functions/{req.parent.name}/)", [req],
+        Lock(f"function {req.parent.name} ({req.parent.relative_to(ROOT)}/)", [req],
              req.parent / "requirements.lock.txt", LAMBDA_TARGET, [layer.path], runtime=True)
-        for req in sorted((ROOT / "functions").glob("*/requirements.txt"))
+        for req in sorted((ROOT / "functions").glob("*/*/requirements.txt"))
     ]
     dev = Lock("the development environment (.venv: tests, local stack, lock and audit tools)",
                [ROOT / "requirements-dev.txt", *(f.inputs[0] for f in functions)],

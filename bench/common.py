@@ -39,7 +39,7 @@ def start_backends() -> LocalStack:
     # The bench's buyer holds many unpaid orders at once (state for the samples): lift the cap that
     # stops a real buyer hoarding stock (docs/orders.md); what is measured does not depend on it.
     os.environ["ORDER_MAX_OPEN_UNPAID"] = "1000000"
-    from shop import aws, config
+    from shop.adapters import aws, config
 
     aws.reset()
     config.reset()
@@ -50,24 +50,25 @@ class World:
     """Buyers, orders and refunds in every state a request needs, made through the domain code."""
 
     def __init__(self, stack: LocalStack) -> None:
-        from shop import session_signer, users
-        from shop.auth import MERCHANT
-        from shop.wechat.miniprogram import WxSession
+        from shop.adapters import signer
+        from shop.users import accounts
+        from shop.edge.auth import MERCHANT
+        from shop.adapters.wechat.miniprogram import WxSession
 
         self.stack = stack
         self.template = stack.template
         self.router = Router(stack.template.routes())
-        self.user_id, _ = users.find_or_create_user(WxSession(openid="o-bench", session_key="bench"))
-        self.token = session_signer.issue(self.user_id)[0]
-        self.merchant = session_signer.issue("bench-merchant", audience=MERCHANT)[0]
+        self.user_id, _ = accounts.find_or_create_user(WxSession(openid="o-bench", session_key="bench"))
+        self.token = signer.issue(self.user_id)[0]
+        self.merchant = signer.issue("bench-merchant", audience=MERCHANT)[0]
         self._bench_product()
 
     @staticmethod
     def _bench_product() -> None:
         """A product whose stock the many orders of a benchmark run cannot exhaust."""
-        from shop import catalog_admin
+        from shop.catalog import admin
 
-        catalog_admin.put_product(catalog_admin.ProductInput.model_validate({
+        admin.put_product(admin.ProductInput.model_validate({
             "id": "p-bench", "title": "基准测试商品", "category_id": "home", "images": ["https://img.example.com/b.jpg"],
             "specs": [{"name": "规格", "values": ["标准"]}],
             "skus": [{"id": BENCH_SKU, "specs": {"规格": "标准"}, "price": 9900, "stock": 10_000_000,
@@ -76,8 +77,8 @@ class World:
 
     # ------------------------------------------------------------ state
     def new_address(self) -> str:
-        from shop import addresses
-        from shop.models.addresses import AddressInput
+        from shop.buying import addresses
+        from shop.buying.models.addresses import AddressInput
 
         return addresses.create(self.user_id, AddressInput.model_validate(ADDRESS)).id
 
@@ -89,7 +90,7 @@ class World:
 
     def room_in_address_book(self) -> None:
         """Delete every address but the standing one (runs add addresses; the book holds 20)."""
-        from shop import addresses
+        from shop.buying import addresses
 
         for address in addresses.list_for(self.user_id).items:
             if address.id != self.address():
@@ -97,16 +98,16 @@ class World:
 
     def pending_order(self, quantity: int = 1) -> dict[str, Any]:
         """A new unpaid order (for requests that change it)."""
-        from shop import orders
-        from shop.models.checkout import CheckoutRequest
+        from shop.buying import orders, purchase
+        from shop.buying.models.checkout import CheckoutRequest
 
         body = CheckoutRequest.model_validate({"items": [{"sku_id": BENCH_SKU, "quantity": quantity}], **PICKUP})
-        created, _ = orders.create(self.user_id, body, uuid.uuid4().hex, domain=None)
+        created, _ = purchase.create(self.user_id, body, uuid.uuid4().hex, domain=None)
         return orders.load(created.order.id)  # type: ignore[return-value]
 
     def paid_order(self, quantity: int = 1) -> dict[str, Any]:
         """A new paid order (for requests that change it)."""
-        from shop import orders, payments
+        from shop.buying import orders, payments
 
         order = self.pending_order(quantity)
         self.stack.wechat.pay.pay(out_trade_no=order["order_id"], notify=False)  # type: ignore[union-attr]
@@ -116,7 +117,7 @@ class World:
     def standing(self, kind: str) -> dict[str, Any]:
         """One order of each kind kept for requests that read it or take one unit from it, so that a
         run does not grow the table more than it must (moto's index queries slow down with size)."""
-        from shop import orders
+        from shop.buying import orders
 
         cache = self.__dict__.setdefault("_standing", {})
         if kind == "pending" and kind in cache and orders.load(cache[kind]["order_id"])["status"] != orders.PENDING:
@@ -127,16 +128,16 @@ class World:
 
     def refund_request(self) -> str:
         """A new refund request, on a new paid order (an order with dozens of refunds is not typical)."""
-        from shop import refunds
-        from shop.models.after_sales import RefundRequest
+        from shop.buying import refunds
+        from shop.buying.models.after_sales import RefundRequest
 
         order = self.paid_order()
         return refunds.request(self.user_id, order["order_id"], RefundRequest(reason="bench")).refunds[-1].id
 
     def awaiting_return(self) -> str:
         """A return (退货退款) of a shipped order that the merchant agreed to: AWAITING_RETURN."""
-        from shop import orders, refunds
-        from shop.models.after_sales import RefundRequest
+        from shop.buying import orders, refunds
+        from shop.buying.models.after_sales import RefundRequest
 
         order = self.paid_order()
         orders.ship(order["order_id"], "顺丰速运", "SF7654321", merchant="bench")
@@ -148,30 +149,33 @@ class World:
     def light_buyer(self) -> str:
         """A token for a buyer with five orders (the bench's own buyer accumulates hundreds)."""
         if not hasattr(self, "_light"):
-            from shop import orders, session_signer, users
-            from shop.models.checkout import CheckoutRequest
-            from shop.wechat.miniprogram import WxSession
+            from shop.buying import purchase
+            from shop.adapters import signer
+            from shop.users import accounts
+            from shop.buying.models.checkout import CheckoutRequest
+            from shop.adapters.wechat.miniprogram import WxSession
 
-            user_id, _ = users.find_or_create_user(WxSession(openid="o-bench-light", session_key="bench"))
+            user_id, _ = accounts.find_or_create_user(WxSession(openid="o-bench-light", session_key="bench"))
             body = CheckoutRequest.model_validate({"items": [{"sku_id": BENCH_SKU, "quantity": 1}], **PICKUP})
             for _ in range(5):
-                orders.create(user_id, body, uuid.uuid4().hex, domain=None)
-            self._light = session_signer.issue(user_id)[0]
+                purchase.create(user_id, body, uuid.uuid4().hex, domain=None)
+            self._light = signer.issue(user_id)[0]
         return self._light
 
     def new_buyer(self) -> tuple[str, str]:
         """A user who signed up just now: (user id, token)."""
-        from shop import session_signer, users
-        from shop.wechat.miniprogram import WxSession
+        from shop.adapters import signer
+        from shop.users import accounts
+        from shop.adapters.wechat.miniprogram import WxSession
 
-        user_id, _ = users.find_or_create_user(WxSession(openid=f"o-bench-{uuid.uuid4().hex}", session_key="bench"))
-        return user_id, session_signer.issue(user_id)[0]
+        user_id, _ = accounts.find_or_create_user(WxSession(openid=f"o-bench-{uuid.uuid4().hex}", session_key="bench"))
+        return user_id, signer.issue(user_id)[0]
 
     def bench_coupon(self) -> str:
         """A coupon template with room for every claim of a run."""
         if not hasattr(self, "_coupon"):
-            from shop import coupons
-            from shop.models.coupons import CouponTemplateInput
+            from shop.growth import coupons
+            from shop.growth.models.coupons import CouponTemplateInput
 
             self._coupon = coupons.create_template(CouponTemplateInput.model_validate({
                 "name": "基准券", "kind": "amount", "amount": 500, "threshold": 5000, "valid_days": 7,
@@ -179,13 +183,13 @@ class World:
         return self._coupon
 
     def invite_code(self) -> str:
-        from shop import invites
+        from shop.growth import invites
 
         return invites.ensure_code(self.user_id)
 
     def new_user_record(self) -> dict[str, Any]:
         """The stream record of a user's first login (GrowthEvents grants the gift pack)."""
-        from shop import db
+        from shop.adapters import db
 
         user_id, _ = self.new_buyer()
         item = db.client().get_item(TableName=db.table(), Key={"PK": {"S": f"USER#{user_id}"}, "SK": {"S": "PROFILE"}})["Item"]
@@ -303,7 +307,7 @@ def _growth() -> dict[str, Any]:
 
 
 def _shipped(w: World) -> str:
-    from shop import orders
+    from shop.buying import orders
 
     order = w.paid_order()
     orders.ship(order["order_id"], "顺丰速运", "SF7654321", merchant="bench")
@@ -312,9 +316,9 @@ def _shipped(w: World) -> str:
 
 def _due(w: World) -> dict[str, Any]:
     """Exactly one order due: earlier samples' unpaid orders are cancelled first."""
-    from shop import orders
+    from shop.buying import orders
 
-    from shop import db
+    from shop.adapters import db
 
     for item in orders.due(2**40):
         if item.get("type") == "refund":  # earlier samples' refunds have timers too: not this sample's work

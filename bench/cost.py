@@ -449,10 +449,10 @@ def _journey() -> list[Step]:
 
 
 def _returning_login(w: Any) -> dict[str, Any]:
-    from shop import users
-    from shop.wechat.miniprogram import WxSession
+    from shop.users import accounts
+    from shop.adapters.wechat.miniprogram import WxSession
 
-    users.find_or_create_user(WxSession(openid=w.stack.wechat.openid_for("cost-again"), session_key="old"))
+    accounts.find_or_create_user(WxSession(openid=w.stack.wechat.openid_for("cost-again"), session_key="old"))
     return w.http("POST", "/auth/login", {"code": "cost-again"}, auth=None)
 
 
@@ -464,7 +464,7 @@ def _sync_paid(w: Any) -> dict[str, Any]:
 def _idle_tick(w: Any) -> dict[str, Any]:
     """A timers run with nothing due: earlier samples' unpaid orders are cancelled first."""
     from infra.local.gateway import scheduled_event
-    from shop import orders
+    from shop.buying import orders
 
     for item in orders.due(2**40):
         if item["status"] == orders.PENDING:
@@ -502,7 +502,7 @@ class Bench:
         import botocore.session
 
         from infra.local.streams import RecordFilter, StreamReader
-        from shop import aws, db
+        from shop.adapters import aws, db
 
         props = self.stack.template.tables()["ShopTable"]
         indexes = {g["IndexName"]: tuple(k["AttributeName"] for k in g["KeySchema"])
@@ -519,7 +519,7 @@ class Bench:
         self.specs = {f.logical_id: f for f in self.stack.template.functions()}
         self.modules: dict[str, Any] = {}
         self._wechat_calls = 0
-        from shop import httpclient
+        from shop.adapters import httpclient
 
         real = httpclient.request
 
@@ -547,7 +547,7 @@ class Bench:
         """1 warm-up run, ``runs`` timed runs, 1 recorded run (units; its time is not used)."""
         from bench.common import status_of
         from infra.local.worker import LambdaContext
-        from shop.observability import metrics
+        from shop.adapters.observability import metrics
 
         handler = self.handler(step.function)
         m = Measured(step, self.specs[step.function].memory)

@@ -40,17 +40,17 @@ EXTRA: list[tuple[str, Sample]] = [
 
 
 def _returning(w: World) -> dict[str, Any]:
-    from shop import users
-    from shop.wechat.miniprogram import WxSession
+    from shop.users import accounts
+    from shop.adapters.wechat.miniprogram import WxSession
 
-    users.find_or_create_user(WxSession(openid=w.stack.wechat.openid_for("rt-again"), session_key="old"))  # type: ignore[union-attr]
+    accounts.find_or_create_user(WxSession(openid=w.stack.wechat.openid_for("rt-again"), session_key="old"))  # type: ignore[union-attr]
     return w.http("POST", "/auth/login", {"code": "rt-again"}, auth=None)
 
 
 def _page2() -> str:
-    from shop import catalog
+    from shop.catalog import products
 
-    return catalog.list_products(limit=3).next_cursor or ""
+    return products.list_products(limit=3).next_cursor or ""
 
 
 _last_notification: dict[str, Any] = {}
@@ -63,7 +63,7 @@ def _repeat(w: World) -> dict[str, Any]:
 def main() -> None:
     stack = start_backends()
     world = World(stack)
-    from shop import aws, db
+    from shop.adapters import aws, db
 
     sent: list[str] = []
     db.client().meta.events.register("before-send.dynamodb", lambda **kw: sent.append("x"))

@@ -30,6 +30,7 @@ def rsa_pair() -> tuple[str, str]:
 
 
 SESSION_PRIVATE_KEY, SESSION_PUBLIC_KEY = rsa_pair()
+MERCHANT_TOKEN_PRIVATE_KEY, MERCHANT_TOKEN_PUBLIC_KEY = rsa_pair()
 MERCHANT_PRIVATE_KEY, MERCHANT_PUBLIC_KEY = rsa_pair()
 PLATFORM_PRIVATE_KEY, PLATFORM_PUBLIC_KEY = rsa_pair()
 MCH_ID = "1900000109"
@@ -54,7 +55,9 @@ BASE_ENV = {
     "WECHAT_APP_ID": APP_ID,
     "WECHAT_APP_SECRET": APP_SECRET,
     "SESSION_PRIVATE_KEY": SESSION_PRIVATE_KEY,
-    "SESSION_PUBLIC_KEY": SESSION_PUBLIC_KEY,
+    "SESSION_PUBLIC_KEYS": SESSION_PUBLIC_KEY,
+    "MERCHANT_TOKEN_PRIVATE_KEY": MERCHANT_TOKEN_PRIVATE_KEY,
+    "MERCHANT_TOKEN_PUBLIC_KEYS": MERCHANT_TOKEN_PUBLIC_KEY,
     "WECHAT_HTTP_TIMEOUT_SECONDS": "1",
     "WECHATPAY_MCH_ID": MCH_ID,
     "WECHATPAY_MERCHANT_SERIAL_NO": MERCHANT_SERIAL,
@@ -109,7 +112,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def _set_base_env(mp: pytest.MonkeyPatch) -> None:
-    for key in [k for k in os.environ if k.startswith(("AWS_", "SHOP_", "WECHAT", "SESSION_"))]:
+    for key in [k for k in os.environ if k.startswith(("AWS_", "SHOP_", "WECHAT", "SESSION_", "MERCHANT_"))]:
         mp.delenv(key)
     for key, value in BASE_ENV.items():
         mp.setenv(key, value)
@@ -121,7 +124,7 @@ def _moto_tables(mp: pytest.MonkeyPatch, template: Template) -> Iterator[dict[st
     import boto3
     from moto import mock_aws
 
-    from shop import aws, config
+    from shop.adapters import aws, config
 
     from infra.local.motoserver import roll_back_touched_items
 
@@ -193,7 +196,7 @@ def seeded(aws: dict[str, str]) -> dict[str, str]:
 @pytest.fixture
 def app_logs() -> Iterator[io.StringIO]:
     """Everything the shop's Logger writes during the test, as the function would print it."""
-    from shop.observability import logger
+    from shop.adapters.observability import logger
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

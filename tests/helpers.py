@@ -228,12 +228,12 @@ class TransactionConflicts:
         }
 
     def __enter__(self) -> TransactionConflicts:
-        from shop import aws
+        from shop.adapters import aws
 
         aws.client("dynamodb").meta.events.register("before-call.dynamodb.TransactWriteItems", self._cancel)
         return self
 
     def __exit__(self, *_: Any) -> None:
-        from shop import aws
+        from shop.adapters import aws
 
         aws.client("dynamodb").meta.events.unregister("before-call.dynamodb.TransactWriteItems", self._cancel)

@@ -94,7 +94,7 @@ def needs(service: str, operation: str, params: dict[str, Any], function: str, t
 def _secret_resource(secret_id: str, function: str, template: Template) -> str:
     """The secret a function reads, by the environment variable that names it: the variable whose
     value in the tests is ``secret_id``, resolved through the function's environment in the template
-    (e.g. SHOP_SECRET_ID: !Ref ShopSecret -> ShopSecret). A variable the template does not give the
+    (e.g. WECHAT_SECRET_ID: !Ref WeChatSecret -> WeChatSecret). A variable the template does not give the
     function resolves to nothing, so the read is refused."""
     spec = next((f for f in template.functions() if f.logical_id == function), None)
     env = spec.environment if spec else {}

@@ -7,6 +7,8 @@
   wechatpay_public_key.pem      its public half (SPKI): the shop verifies notifications with it
   session_private_key.pem       signs the shop's session tokens (login only)
   session_public_key.pem        verifies them (every other function)
+  merchant_token_private_key.pem  signs merchant tokens for /admin (MerchantTokens only)
+  merchant_token_public_key.pem   verifies them
 
 A tester can sign and encrypt their own pay notifications with wechatpay_private_key.pem and the
 APIv3 key in credentials.json. Delete the folder to get new ones.
@@ -44,18 +46,25 @@ def _alnum(n: int) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(n))
 
 
-KEY_PAIRS = ("merchant", "wechatpay", "session")
-# What the deployed stack keeps in the shop secret (template.yaml ShopSecret); the rest is settings.
-SECRET_KEYS = (
-    "wechat_app_secret",
-    "session_private_key",
-    "wechatpay_mch_id",
-    "wechatpay_merchant_serial_no",
-    "wechatpay_merchant_private_key",
-    "wechatpay_apiv3_key",
-    "wechatpay_public_key_id",
-    "wechatpay_public_key",
-)
+KEY_PAIRS = ("merchant", "wechatpay", "session", "merchant_token")
+# What the deployed stack keeps in each secret (template.yaml, by logical id); the rest is settings.
+SECRETS = {
+    "SessionKeySecret": ("session_private_key",),
+    "MerchantTokenSecret": ("merchant_token_private_key",),
+    "WeChatSecret": ("wechat_app_secret",),
+    "WeChatPaySecret": (
+        "wechatpay_mch_id",
+        "wechatpay_merchant_serial_no",
+        "wechatpay_merchant_private_key",
+        "wechatpay_apiv3_key",
+        "wechatpay_public_key_id",
+        "wechatpay_public_key",
+    ),
+}
+SECRET_KEYS = tuple(key for keys in SECRETS.values() for key in keys)
+# the environment variables that name a secret (shop.adapters.config.SECRET_OF): unset locally unless
+# the stack runs with --secrets-manager
+SECRET_VARIABLES = ("SESSION_KEY_SECRET_ID", "MERCHANT_TOKEN_SECRET_ID", "WECHAT_SECRET_ID", "WECHATPAY_SECRET_ID")
 
 
 def ensure(directory: Path = DEV_DIR) -> dict[str, Any]:
@@ -93,5 +102,7 @@ def function_environment(creds: dict[str, Any], directory: Path = DEV_DIR) -> di
     env["WECHATPAY_MERCHANT_PRIVATE_KEY"] = (directory / "merchant_private_key.pem").read_text("ascii")
     env["WECHATPAY_PUBLIC_KEY"] = (directory / "wechatpay_public_key.pem").read_text("ascii")
     env["SESSION_PRIVATE_KEY"] = (directory / "session_private_key.pem").read_text("ascii")
-    env["SESSION_PUBLIC_KEY"] = (directory / "session_public_key.pem").read_text("ascii")
+    env["SESSION_PUBLIC_KEYS"] = (directory / "session_public_key.pem").read_text("ascii")
+    env["MERCHANT_TOKEN_PRIVATE_KEY"] = (directory / "merchant_token_private_key.pem").read_text("ascii")
+    env["MERCHANT_TOKEN_PUBLIC_KEYS"] = (directory / "merchant_token_public_key.pem").read_text("ascii")
     return env

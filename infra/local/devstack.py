@@ -40,7 +40,8 @@ def _banner(stack: LocalStack) -> str:
   and WeChat Pay's signed notification reaches {url}/pay/notify. Unpaid orders time out after
   {os.environ.get("ORDER_PAYMENT_TIMEOUT_SECONDS", "900")} s (timers run every minute; fire them now, at any time, with
     curl -s -X POST {url}/_local/schedules/OrderTimersFunction -d '{{"time": "2030-01-01T00:00:00Z"}}').
-  Merchant token for /admin/... (30 days): {creds_dir}/merchant_token.txt
+  Merchant token for /admin/... (8 hours, issued by MerchantTokensFunction at start):
+    {creds_dir}/merchant_token.txt; a new one: make merchant-token; revoke: make merchant-token ARGS=--revoke
 
   Function logs follow below. Ctrl-C to stop.
 """
@@ -70,10 +71,13 @@ def main(argv: list[str] | None = None) -> None:
         stack.start()
     except OSError as exc:
         sys.exit(f"could not start the local stack: {exc} (is another `make dev` running? try --port)")
-    from infra.tools.merchant_token import mint
+    from infra.tools.merchant_token import invoke
 
-    token = mint((credentials.DEV_DIR / "session_private_key.pem").read_text("ascii"), name="dev-merchant", days=30)
-    (credentials.DEV_DIR / "merchant_token.txt").write_text(token + "\n", "ascii")
+    issued = invoke(stack.url, {"merchant": "dev-merchant", "by": "make dev"})
+    if "token" not in issued:
+        stack.stop()
+        sys.exit(f"the MerchantTokens function did not issue a token: {issued}")
+    (credentials.DEV_DIR / "merchant_token.txt").write_text(issued["token"] + "\n", "ascii")
     print(_banner(stack), flush=True)
     if args.ready_file:
         assert stack.wechat and stack.moto

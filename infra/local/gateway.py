@@ -6,7 +6,9 @@ wins (literal segments over {param} over {proxy+}), a method-specific route over
 
 Schedule events of the template (``rate(N minutes)``) invoke their function on that rate with an
 EventBridge scheduled event. ``POST /_local/schedules/<FunctionLogicalId>`` with ``{"time": ISO}``
-fires one now with the given time (this is how tests move time forward); /_local/ is the local
+fires one now with the given time (this is how tests move time forward). A function with no event
+at all (one the operator invokes, such as MerchantTokens) is invoked by
+``POST /_local/invoke/<FunctionLogicalId>`` with the event as the body. /_local/ is the local
 stack's own control path and does not exist in AWS. It answers loopback clients only, whatever
 address the gateway listens on (``--host 0.0.0.0`` for a phone on the LAN): to anyone else it is
 an unknown route, 404 ``route_not_found`` in the shop's error shape.
@@ -460,6 +462,9 @@ class Gateway:
         self.router = Router([r for f in functions for r in f.routes])
         self.schedules = {f.logical_id: [_rate_seconds(e) for e in f.schedules] for f in functions if f.schedules}
         self.run_schedules = run_schedules
+        # functions with no trigger at all (the operator's, e.g. MerchantTokens): invoked directly with
+        # "POST /_local/invoke/<FunctionLogicalId>" and the event as the body, as `sam remote invoke` does
+        self.direct = {f.logical_id for f in functions if not (f.routes or f.schedules or f.streams)}
         # more local control paths ("POST /_local/streams/drain" -> handler(body) -> (status, json))
         self.controls: dict[str, Callable[[bytes], tuple[int, Any]]] = {}
         self._stopping = threading.Event()
@@ -565,9 +570,24 @@ class Gateway:
             status, payload = extra(body)
             self._reply(req, status, [("Content-Type", "application/json")], json.dumps(payload).encode())
             return
+        direct = re.fullmatch(r"/_local/invoke/([A-Za-z0-9]+)", path)
+        if req.command == "POST" and direct and direct.group(1) in self.direct:
+            try:
+                event = json.loads(body or b"{}")
+            except ValueError:
+                self._error(req, 400, "invalid_request", "The body must be the event, as JSON.")
+                return
+            try:
+                result = self.pools[direct.group(1)].invoke(event, str(uuid.uuid4()))
+            except FunctionFailed:
+                self._message(req, 500, "Internal Server Error")
+                return
+            self._reply(req, 200, [("Content-Type", "application/json")], json.dumps(result).encode())
+            return
         m = re.fullmatch(r"/_local/schedules/([A-Za-z0-9]+)", path)
         if req.command != "POST" or not m or m.group(1) not in self.schedules:
-            paths = [f"POST /_local/schedules/<{'|'.join(self.schedules)}>", *self.controls]
+            paths = [f"POST /_local/schedules/<{'|'.join(self.schedules)}>",
+                     *(f"POST /_local/invoke/{name}" for name in sorted(self.direct)), *self.controls]
             self._error(req, 404, "route_not_found", "No such local control path.", {"control_paths": paths})
             return
         at = None

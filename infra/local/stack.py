@@ -36,8 +36,9 @@ class LocalStack:
         credentials_dir: Path = credentials.DEV_DIR, template: Template | None = None,
         secrets_manager: bool = False, pay_retry_scale: float = 1 / 60, refund_delay: float = 1.0,
     ) -> None:
-        """``secrets_manager``: put the credentials into one secret in moto and give the functions
-        the template's SHOP_SECRET_ID, as in AWS, instead of credential environment variables."""
+        """``secrets_manager``: put the credentials into the template's secrets in moto and give the
+        functions the secret ids the template gives them, as in AWS, instead of credential
+        environment variables."""
         self.host, self.port, self.wechat_port, self.moto_port = host, port, wechat_port, moto_port
         self.seed_data = seed
         self.max_concurrency = max_concurrency
@@ -46,7 +47,7 @@ class LocalStack:
         self.secrets_manager = secrets_manager
         # WeChat Pay retries a failed notification after 15 s, 15 s, 30 s, 3 min...: scaled down locally
         self.pay_retry_scale, self.refund_delay = pay_retry_scale, refund_delay
-        self.secret_arn: str | None = None
+        self.secret_arns: dict[str, str] = {}
         self.template = template or Template()
         self.table_names = local_table_names(self.template)
         self.creds: dict[str, Any] = {}
@@ -61,7 +62,7 @@ class LocalStack:
         return {
             **self.template.parameter_defaults(),
             **self.table_names,
-            "ShopSecret": self.secret_arn or "",
+            **{name: self.secret_arns.get(name, "") for name in credentials.SECRETS},
             "AWS::Region": REGION,
             "AWS::StackName": STACK_NAME,
             "AWS::Partition": "aws",
@@ -74,11 +75,12 @@ class LocalStack:
         assert self.moto and self.wechat
         env = {k: str(v) for k, v in self.template.resolve(spec.environment, self.refs()).items()}
         creds = credentials.function_environment(self.creds, self.credentials_dir)
-        if self.secret_arn:
-            # as in AWS: credentials only through the secret, and only where the template says so
+        if self.secret_arns:
+            # as in AWS: credentials only through their secrets, and only where the template says so
             env.update({k: v for k, v in creds.items() if k.lower() not in credentials.SECRET_KEYS})
         else:
-            env.pop("SHOP_SECRET_ID", None)
+            for variable in credentials.SECRET_VARIABLES:
+                env.pop(variable, None)
             env.update(creds)
         env.update(aws_environment(self.moto.url))
         env.update(
@@ -149,7 +151,7 @@ class LocalStack:
         self.moto = MotoServer(port=self.moto_port).start()
         create_tables(self.aws_client("dynamodb"), self.template, self.table_names)
         if self.secrets_manager:
-            self.secret_arn = self._create_secret()
+            self.secret_arns = self._create_secrets()
         if self.seed_data:
             self.seed()
         self.wechat = WeChatSimulator(app_id=self.creds["wechat_app_id"], app_secret=self.creds["wechat_app_secret"],
@@ -170,10 +172,14 @@ class LocalStack:
             refund_delay=self.refund_delay,
         )
 
-    def _create_secret(self) -> str:
+    def _create_secrets(self) -> dict[str, str]:
         values = credentials.function_environment(self.creds, self.credentials_dir)
-        secret = {k: values[k.upper()] for k in credentials.SECRET_KEYS}
-        return self.aws_client("secretsmanager").create_secret(Name=f"{STACK_NAME}/credentials", SecretString=json.dumps(secret))["ARN"]
+        client = self.aws_client("secretsmanager")
+        return {
+            name: client.create_secret(Name=f"{STACK_NAME}/{name}",
+                                       SecretString=json.dumps({k: values[k.upper()] for k in keys}))["ARN"]
+            for name, keys in credentials.SECRETS.items()
+        }
 
     def seed(self) -> tuple[int, int]:
         """Seed the demo shop through the domain code, in this process, against moto."""
@@ -183,7 +189,7 @@ class LocalStack:
         os.environ.update(aws_environment(self.moto.url))
         os.environ["SHOP_TABLE_NAME"] = self.table_names["ShopTable"]
         from infra.seed.demo_shop import seed
-        from shop import aws
+        from shop.adapters import aws
 
         aws.reset()
         return seed()

@@ -174,8 +174,8 @@ GROWTH: dict[str, Any] = {
 def seed() -> tuple[int, int]:
     """Write the demo shop into the table named by SHOP_TABLE_NAME (an empty one: products are
     bulk-loaded)."""
-    from shop import catalog_admin as catalog
-    from shop import shipping
+    from shop.catalog import admin as catalog
+    from shop.buying import shipping
 
     shipping.put_freight_template(shipping.FreightTemplate.model_validate(FREIGHT))
     for store in PICKUP_STORES:
@@ -184,13 +184,13 @@ def seed() -> tuple[int, int]:
     for c in CATEGORIES:
         catalog.put_category(catalog.CategoryInput.model_validate(c))
     catalog.load_products([(catalog.ProductInput.model_validate(p), names[p["category_id"]]) for p in PRODUCTS])
-    from shop import coupons
-    from shop.models.coupons import CouponTemplateInput
+    from shop.growth import coupons
+    from shop.growth.models.coupons import CouponTemplateInput
 
     for template in COUPONS:
         coupons.create_template(CouponTemplateInput.model_validate(template))
-    from shop import growth
-    from shop.models.growth import GrowthConfig
+    from shop.growth import rewards
+    from shop.growth.models.rewards import GrowthConfig
 
-    growth.save_config(GrowthConfig.model_validate(GROWTH))
+    rewards.save_config(GrowthConfig.model_validate(GROWTH))
     return len(CATEGORIES), len(PRODUCTS)

@@ -1,52 +1,55 @@
-"""A merchant token for the /admin routes: a session token with audience ``merchant``, signed with
-the session private key (the operator has it: it is the one in the shop secret).
+"""A merchant token for the /admin routes of the local stack, issued by its MerchantTokens function
+(the only function that can read the merchant-token private key), or every token of a merchant
+revoked:
 
-  python -m infra.tools.merchant_token --private-key PATH [--name shop-owner] [--days 30]
+  python -m infra.tools.merchant_token [--name owner] [--hours 8] [--url http://127.0.0.1:3000]
+  python -m infra.tools.merchant_token --name owner --revoke
 
-Prints the token. Shopper tokens never open /admin and this one never acts as a shopper. Rotating
-the session key pair revokes every merchant token too.
+Prints the token (or the revocation). A deployed stack has no /_local/ path: there the operator
+invokes the function with their AWS credentials (docs/configuration.md, "Merchant tokens"):
+
+  sam remote invoke MerchantTokensFunction --stack-name <stack> --event '{"merchant": "owner", "hours": 8}'
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import json
 import sys
-from pathlib import Path
+import urllib.error
+import urllib.request
+from typing import Any
 
-from infra.local.gateway import LAYER_PATH
+FUNCTION = "MerchantTokensFunction"
 
 
-def mint(private_key_pem: str, *, name: str, days: int) -> str:
-    from cryptography.hazmat.primitives import serialization
-
-    if str(LAYER_PATH) not in sys.path:
-        sys.path.insert(0, str(LAYER_PATH))
-    from shop import auth, session_signer
-
-    key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    saved = {k: os.environ.get(k) for k in ("SESSION_PRIVATE_KEY", "SESSION_PUBLIC_KEY", "SHOP_SECRET_ID")}
-    os.environ.update(SESSION_PRIVATE_KEY=private_key_pem, SESSION_PUBLIC_KEY=public_pem)
-    os.environ.pop("SHOP_SECRET_ID", None)
+def invoke(url: str, event: dict[str, Any], timeout: float = 60.0) -> dict[str, Any]:
+    """The function's answer to ``event``, through the local stack's direct-invoke control path."""
+    request = urllib.request.Request(f"{url.rstrip('/')}/_local/invoke/{FUNCTION}", data=json.dumps(event).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
     try:
-        return session_signer.issue(name, audience=auth.MERCHANT, ttl=days * 86400)[0]
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            return json.loads(reply.read())
+    except urllib.error.HTTPError as exc:
+        raise SystemExit(f"the local stack answered {exc.code}: {exc.read().decode(errors='replace')[:300]}") from None
+    except urllib.error.URLError as exc:
+        raise SystemExit(f"the local stack is not reachable at {url} ({exc.reason}); start it with `make dev`") from None
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--private-key", type=Path, required=True, help="PEM file of session_private_key")
-    parser.add_argument("--name", default="merchant", help="who the token is for (its subject)")
-    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--url", default="http://127.0.0.1:3000", help="the local stack")
+    parser.add_argument("--name", default="dev-merchant", help="the merchant account (the token's subject)")
+    parser.add_argument("--hours", type=int, help="lifetime, 1-12 (default MERCHANT_TOKEN_TTL_SECONDS: 8 hours)")
+    parser.add_argument("--revoke", action="store_true", help="revoke every token of this merchant issued so far")
     args = parser.parse_args(argv)
-    print(mint(args.private_key.read_text("ascii"), name=args.name, days=args.days))
+    event: dict[str, Any] = {"action": "revoke" if args.revoke else "issue", "merchant": args.name, "by": "make merchant-token"}
+    if args.hours is not None and not args.revoke:
+        event["hours"] = args.hours
+    answer = invoke(args.url, event)
+    if "error" in answer:
+        sys.exit(f"{answer['error']['code']}: {answer['error']['message']} {answer['error'].get('details') or ''}".strip())
+    print(answer["token"] if "token" in answer else json.dumps(answer))
 
 
 if __name__ == "__main__":

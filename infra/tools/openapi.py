@@ -26,7 +26,7 @@ DESCRIPTION = (
 
 def _error_schemas() -> dict[str, Any]:
     """ErrorResponse (and what it references) for documents whose routes declared no error."""
-    from shop.models.common import ErrorResponse
+    from shop.edge.openapi import ErrorResponse
 
     schema = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
     defs = schema.pop("$defs", {})
@@ -42,13 +42,15 @@ def _security() -> dict[str, Any]:
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
     return {"bearerAuth": HTTPBearer(description="A buyer's token from POST /auth/login; the /admin/ routes take a merchant "
-                                         "token instead (make merchant-token), and refuse a buyer's with 401")}
+                                         "token instead (from the MerchantTokens function: hours, revocable; 401 "
+                                         "token_revoked once revoked), and refuse a buyer's with 401. A blocked buyer's "
+                                         "token still reads, but state-changing routes answer 403 account_blocked")}
 
 
 def build(template: Template | None = None) -> dict[str, Any]:
     if str(LAYER) not in sys.path:
         sys.path.insert(0, str(LAYER))
-    from shop.models.common import error_responses
+    from shop.edge.openapi import error_responses
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
     for fn in (template or Template()).functions():
@@ -58,7 +60,7 @@ def build(template: Template | None = None) -> dict[str, Any]:
         doc = json.loads(app.get_openapi_json_schema(title=TITLE, version=VERSION, security_schemes=_security()))
         for path, item in doc.get("paths", {}).items():
             for method, operation in item.items():
-                # Validation failures answer 400 in the shop's error shape (shop.api), never
+                # Validation failures answer 400 in the shop's error shape (shop.edge.api), never
                 # Powertools' default 422 document; bodies are size- and type-checked before the
                 # route runs (413/415), and any route may meet a throttled dependency (503).
                 operation["responses"].pop("422", None)

@@ -1,4 +1,4 @@
-"""The route table of the fallback function (functions/fallback/routes.json), generated from
+"""The route table of the fallback function (functions/system/fallback/routes.json), generated from
 template.yaml so that a wrong method on a known path answers 405 with the right Allow header.
 
   python -m infra.tools.routes --write   regenerate
@@ -12,7 +12,7 @@ import sys
 
 from infra.local.template import ROOT, Template
 
-ROUTES_FILE = ROOT / "functions" / "fallback" / "routes.json"
+ROUTES_FILE = ROOT / "functions" / "system" / "fallback" / "routes.json"
 
 
 def render(template: Template | None = None) -> str:

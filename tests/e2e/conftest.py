@@ -90,7 +90,7 @@ class Stack:
     def domain(self) -> Iterator[None]:
         """Run shop domain code in this process against the stack's DynamoDB (merchant-side setup
         and checks that no route exposes, e.g. raw stock counts)."""
-        from shop import aws
+        from shop.adapters import aws
 
         values = {"AWS_ENDPOINT_URL": self.moto_url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                   "AWS_DEFAULT_REGION": "us-east-1", "SHOP_TABLE_NAME": "minishop-local-ShopTable"}

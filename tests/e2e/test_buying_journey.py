@@ -55,8 +55,8 @@ def delivered(stack: Stack, out_no: str, count: int) -> list[dict[str, Any]] | N
 
 
 def sku_counts(stack: Stack, sku_id: str) -> tuple[int, int]:
-    from shop import db
-    from shop.skus import sku_key
+    from shop.adapters import db
+    from shop.catalog.skus import sku_key
 
     with stack.domain():
         item = db.from_item(db.client().get_item(TableName=db.table(), Key=sku_key(sku_id), ConsistentRead=True)["Item"])
@@ -64,13 +64,13 @@ def sku_counts(stack: Stack, sku_id: str) -> tuple[int, int]:
 
 
 def add_product(stack: Stack, product_id: str, stock: int, price: int = 5000) -> str:
-    from shop import catalog_admin
+    from shop.catalog import admin
 
     product = {"id": product_id, "title": "限量款帆布鞋", "category_id": "shoes-bags", "images": ["https://img.example.com/x.jpg"],
                "specs": [{"name": "尺码", "values": ["40"]}],
                "skus": [{"id": f"{product_id}.40", "specs": {"尺码": "40"}, "price": price, "stock": stock}]}
     with stack.domain():
-        catalog_admin.put_product(catalog_admin.ProductInput.model_validate(product), "鞋包")
+        admin.put_product(admin.ProductInput.model_validate(product), "鞋包")
     return f"{product_id}.40"
 
 

@@ -30,7 +30,7 @@ def test_twelve_concurrent_orders_of_one_buyer_leave_three_unpaid(stack: Stack) 
 
 
 def test_concurrent_orders_cannot_pass_a_per_buyer_limit(stack: Stack) -> None:
-    from shop import catalog_admin
+    from shop.catalog import admin
 
     product_id = "p-quota-" + uuid.uuid4().hex[:6]
     product = {"id": product_id, "title": "限购茶叶", "category_id": "food", "images": ["https://img.example.com/t.jpg"],
@@ -38,7 +38,7 @@ def test_concurrent_orders_cannot_pass_a_per_buyer_limit(stack: Stack) -> None:
                "skus": [{"id": f"{product_id}.1", "specs": {"规格": "250g"}, "price": 5000, "stock": 50,
                          "limit_per_buyer": 2}]}
     with stack.domain():
-        catalog_admin.put_product(catalog_admin.ProductInput.model_validate(product), "食品")
+        admin.put_product(admin.ProductInput.model_validate(product), "食品")
     token = login(stack, "quota-" + uuid.uuid4().hex[:6])
     body = {"items": [{"sku_id": f"{product_id}.1", "quantity": 1}], **PICKUP}
     with ThreadPoolExecutor(max_workers=3) as pool:

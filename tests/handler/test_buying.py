@@ -17,9 +17,10 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from infra.local.wechat_sim import WeChatSimulator
 from infra.seed.demo_shop import PRODUCTS
-from shop import catalog_admin, orders
-from tests.conftest import APP_ID, MERCHANT_PUBLIC_KEY, SESSION_PRIVATE_KEY
-from tests.helpers import Api, Reply, deliver_notifications, login
+from shop.catalog import admin
+from shop.buying import orders
+from tests.conftest import APP_ID, MERCHANT_PUBLIC_KEY
+from tests.helpers import Api, Reply, context, deliver_notifications, load_function, login
 
 pytestmark = pytest.mark.usefixtures("seeded", "wechat")
 TEE, TEE_XL, HOODIE_LOW = "p-tee-basic.02", "p-tee-basic.04", "p-hoodie.01"
@@ -41,13 +42,13 @@ def set_sku(product_id: str, **changes: Any) -> None:
     for sku in product["skus"]:
         sku.update(changes)
     names = {"apparel": "服饰", "food": "食品", "home": "家居", "beauty": "美妆", "shoes-bags": "鞋包"}
-    catalog_admin.put_product(catalog_admin.ProductInput.model_validate(product), names[product["category_id"]])
+    admin.put_product(admin.ProductInput.model_validate(product), names[product["category_id"]])
 
 
-def merchant_token() -> str:
-    from infra.tools.merchant_token import mint
-
-    return mint(SESSION_PRIVATE_KEY, name="test-merchant", days=1)
+def merchant_token(name: str = "test-merchant", **event: object) -> str:
+    """A token for /admin, issued as in AWS: by the MerchantTokens function."""
+    answer = load_function("MerchantTokensFunction").lambda_handler({"merchant": name, **event}, context("MerchantTokensFunction"))
+    return answer["token"]
 
 
 @pytest.fixture
@@ -190,7 +191,7 @@ def test_preview_says_why_things_are_unavailable(api: Api, buyer: str, address_i
     assert codes == {sold_out: ("out_of_stock", 0), HOODIE_LOW: ("insufficient_stock", 6), "p-ghost.01": ("sku_not_found", None)}
     assert quote["goods_total"] == 0 and not quote["orderable"]
     set_sku("p-jeans", price=18900)
-    catalog_admin.put_product(catalog_admin.ProductInput.model_validate(
+    admin.put_product(admin.ProductInput.model_validate(
         {**next(p for p in PRODUCTS if p["id"] == "p-jeans"), "status": "off_shelf"}), "服饰")
     off = api.post("/orders/preview", checkout(address_id, ("p-jeans.01", 1)), token=buyer).json
     assert [p["code"] for p in off["problems"]] == ["off_shelf"]
@@ -277,7 +278,7 @@ def test_out_of_stock_is_409_naming_the_sku_and_reserves_nothing(api: Api, buyer
 def test_stock_lost_between_read_and_write_is_409_and_rolls_back(api: Api, buyer: str, address_id: str,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """The transaction's own condition, not the earlier read, decides."""
-    from shop import checkout as checkout_module
+    from shop.buying import checkout as checkout_module
 
     real_load = checkout_module.load
 
@@ -296,7 +297,7 @@ def test_stock_lost_between_read_and_write_is_409_and_rolls_back(api: Api, buyer
 
 def test_price_changed_between_read_and_write_is_refused(api: Api, buyer: str, address_id: str,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from shop import checkout as checkout_module
+    from shop.buying import checkout as checkout_module
 
     real_load = checkout_module.load
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from infra.seed.demo_shop import CATEGORIES, PRODUCTS
-from shop import catalog
+from shop.catalog import products
 from tests.helpers import Api
 
 pytestmark = pytest.mark.usefixtures("seeded_module")
@@ -53,7 +53,7 @@ def test_first_page_is_the_merchants_default_order(api: Api) -> None:
     ids = [p["id"] for p in reply.json["items"]]
     expected = sorted(PRODUCTS, key=lambda p: (p["sort_weight"], p["created_at"]), reverse=True)
     assert ids == [p["id"] for p in expected][: len(ids)]
-    assert len(ids) == min(len(PRODUCTS), catalog.DEFAULT_LIMIT)
+    assert len(ids) == min(len(PRODUCTS), products.DEFAULT_LIMIT)
     first = reply.json["items"][0]
     assert isinstance(first["price_min"], int) and first["price_min"] <= first["price_max"]
 
@@ -76,7 +76,7 @@ def test_every_sort_orders_the_whole_catalog_across_pages(api: Api, sort: str, k
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    sort=st.sampled_from(list(catalog.SORTS)),
+    sort=st.sampled_from(list(products.SORTS)),
     limit=st.integers(min_value=1, max_value=7),
     category=st.sampled_from([None] + [c["id"] for c in CATEGORIES]),
 )

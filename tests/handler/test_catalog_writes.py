@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from infra.seed.demo_shop import PRODUCTS
-from shop import catalog_admin
+from shop.catalog import admin
 from tests.handler.test_catalog import BY_ID, _all_pages
 from tests.helpers import Api
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("seeded")
 
 def test_off_shelf_product_is_neither_listed_nor_shown(api: Api) -> None:
     product = dict(BY_ID["p-jeans"], status="off_shelf")
-    catalog_admin.put_product(catalog_admin.ProductInput.model_validate(product), "服饰")
+    admin.put_product(admin.ProductInput.model_validate(product), "服饰")
     assert api.get("/products/p-jeans").status == 404
     listed = {p["id"] for p in _all_pages(api, "sort=new", limit=50)}
     assert "p-jeans" not in listed and len(listed) == len(PRODUCTS) - 1
@@ -22,6 +22,6 @@ def test_off_shelf_product_is_neither_listed_nor_shown(api: Api) -> None:
 
 def test_moving_a_product_to_another_category_moves_its_listing(api: Api) -> None:
     product = dict(BY_ID["p-mug"], category_id="food")
-    catalog_admin.put_product(catalog_admin.ProductInput.model_validate(product), "食品")
+    admin.put_product(admin.ProductInput.model_validate(product), "食品")
     assert "p-mug" in {p["id"] for p in api.get("/products?category=food&limit=50").json["items"]}
     assert "p-mug" not in {p["id"] for p in api.get("/products?category=home&limit=50").json["items"]}

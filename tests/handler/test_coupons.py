@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from shop import coupons, orders
+from shop.growth import coupons
+from shop.buying import orders
 from tests.handler.test_buying import ADDRESS, TEE, _fire_timers, checkout, merchant_token, pay_and_notify, place
 from tests.helpers import Api, login
 
@@ -233,7 +234,7 @@ def test_cancel_and_timeout_release_coupons(api: Api, buyer: str, address_id: st
     _fire_timers(api, orders._time(second["pay_deadline"]).timestamp() + 1)
     assert api.get("/me/coupons", token=buyer).json["items"][0]["status"] == "available"
     day = datetime.fromisoformat(api.get("/me/coupons", token=buyer).json["items"][0]["valid_until"])
-    expiring = coupons.expiring_on((day - timedelta(seconds=1)).astimezone(__import__("shop.clock", fromlist=["x"]).SHANGHAI)
+    expiring = coupons.expiring_on((day - timedelta(seconds=1)).astimezone(__import__("shop.adapters.clock", fromlist=["x"]).SHANGHAI)
                                    .date().isoformat())
     assert coupon_id in [c["coupon_id"] for c in expiring]  # back in the reminder index
 
@@ -252,7 +253,7 @@ def test_refunds_never_return_more_than_was_paid_for_a_line(api: Api, buyer: str
 def test_coupons_about_to_expire_are_findable(api: Api, buyer: str) -> None:
     held = claim(api, buyer, "c-5-off").json
     until = datetime.fromisoformat(held["valid_until"])
-    from shop.clock import SHANGHAI
+    from shop.adapters.clock import SHANGHAI
 
     day = (until - timedelta(seconds=1)).astimezone(SHANGHAI).date().isoformat()
     assert held["id"] in [c["coupon_id"] for c in coupons.expiring_on(day)]

@@ -8,7 +8,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from shop import catalog
+from shop.catalog import products
 from tests.helpers import Api
 
 pytestmark = pytest.mark.usefixtures("aws")
@@ -52,7 +52,7 @@ def test_unexpected_failure_is_500_without_internals(api: Api, monkeypatch: pyte
     def broken() -> None:
         raise RuntimeError("KeyError in shop.catalog at table minishop-secret-internal")
 
-    monkeypatch.setattr(catalog, "list_categories", broken)
+    monkeypatch.setattr(products, "list_categories", broken)
     reply = api.get("/categories")
     assert reply.status == 500
     error = _assert_error_shape(reply.text)
@@ -65,7 +65,7 @@ def test_dynamodb_throttling_is_503_retryable(api: Api, monkeypatch: pytest.Monk
     def throttled() -> None:
         raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "Query")
 
-    monkeypatch.setattr(catalog, "list_categories", throttled)
+    monkeypatch.setattr(products, "list_categories", throttled)
     reply = api.get("/categories")
     assert reply.status == 503
     assert reply.error_code == "service_unavailable"

@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-from shop import growth
+from shop.growth import rewards
 from tests.handler.test_buying import TEE, merchant_token, pay_and_notify, place
 from tests.helpers import Api, TableStream, login
 
@@ -286,8 +286,8 @@ def test_a_top_up_settles_owed_rewards_once_first_come_first_served(api: Api, st
     total = _rewards_run_out(api)
     first, second, third = _owed_sharers(api, stream, ["ann", "ben", "cat"])
     settles = []
-    original = growth.settle_owed_rewards
-    monkeypatch.setattr(growth, "settle_owed_rewards", lambda *a: settles.append(1) or original(*a))
+    original = rewards.settle_owed_rewards
+    monkeypatch.setattr(rewards, "settle_owed_rewards", lambda *a: settles.append(1) or original(*a))
     api.request("PATCH", "/admin/coupons/reward-10", json_body={"total": total + 2}, token=merchant_token())
     stream.drain()
     assert len(settles) == 1  # the grants that follow the change are not changes of the total
@@ -298,13 +298,13 @@ def test_a_top_up_settles_owed_rewards_once_first_come_first_served(api: Api, st
 def test_a_top_up_between_a_failed_grant_and_its_owed_record_is_not_missed(api: Api, stream: TableStream,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     total = _rewards_run_out(api)
-    record = growth._record_owed
+    record = rewards._record_owed
 
     def top_up_first(*args: Any) -> None:  # the merchant's top-up is settled before the record is written
         api.request("PATCH", "/admin/coupons/reward-10", json_body={"total": total + 1}, token=merchant_token())
         record(*args)
 
-    monkeypatch.setattr(growth, "_record_owed", top_up_first)
+    monkeypatch.setattr(rewards, "_record_owed", top_up_first)
     (dan,) = _owed_sharers(api, stream, ["dan"])
     assert [r["tier_id"] for r in share(api, dan)["rewards"]] == ["t1"] and share(api, dan)["tiers"][0]["owed"] is False
 
@@ -346,7 +346,7 @@ def test_a_failing_record_is_reported_with_everything_after_it(api: Api, stream:
         calls.append(user_id)
         raise RuntimeError("DynamoDB throttled")
 
-    monkeypatch.setattr(growth, "grant_gift_pack", gift_pack)
+    monkeypatch.setattr(rewards, "grant_gift_pack", gift_pack)
     result = stream.deliver(records)
     assert result == {"batchItemFailures": [{"itemIdentifier": r["dynamodb"]["SequenceNumber"]} for r in records]}
     assert len(calls) == 1  # stopped at the first failure; Lambda retries from there

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from shop import pagination
+from shop.core import pagination
 from tests.handler.test_buying import ADDRESS, address_id, buyer, checkout, place  # noqa: F401 - fixtures
 from tests.helpers import Api, login
 
@@ -105,8 +105,8 @@ def payment_events(order_id: str) -> list[str]:
 @pytest.mark.parametrize("error", ["conflict", "busy"])
 def test_pay_notify_answers_fail_whatever_goes_wrong(api: Api, buyer: str, address_id: str, wechat, monkeypatch,
                                                      error: str) -> None:
-    from shop import payments
-    from shop.errors import Conflict, ServiceUnavailable
+    from shop.buying import payments
+    from shop.core.errors import Conflict, ServiceUnavailable
 
     order_id = place(api, buyer, checkout(address_id, (TEE, 1))).json["order"]["id"]
 
@@ -220,7 +220,7 @@ def test_a_refund_left_processing_by_a_crash_is_submitted_by_the_timers(
         api: Api, buyer: str, address_id: str, wechat, monkeypatch) -> None:
     import time as clock
 
-    from shop import refunds
+    from shop.buying import refunds
 
     order_id = _paid_order(api, wechat, buyer, address_id, (TEE, 1))
     refund = ask_refund(api, buyer, order_id)
@@ -267,7 +267,7 @@ def test_an_order_paid_but_refunded_in_wechat_pay_leaves_the_timers(api: Api, bu
 
 
 def orders_deadline(order: dict[str, Any]) -> float:
-    from shop import orders
+    from shop.buying import orders
 
     return orders._time(order["pay_deadline"]).timestamp()
 
@@ -389,7 +389,7 @@ def test_an_order_the_coupon_covers_is_paid_at_once_and_refunds_without_money(ap
 
 def test_a_prepay_failure_after_the_order_is_written_is_never_a_500(api: Api, buyer: str, address_id: str,
                                                                     monkeypatch) -> None:
-    from shop.wechat.pay import WeChatPay
+    from shop.adapters.wechat.pay import WeChatPay
 
     monkeypatch.setattr(WeChatPay, "jsapi_prepay", lambda *a, **k: (_ for _ in ()).throw(ValueError("bad value")))
     created = place(api, buyer, checkout(address_id, (TEE, 1)))
@@ -459,7 +459,7 @@ def _share_setup(api: Api, qualify_on: str) -> tuple[str, str]:
 
 
 def test_a_new_shop_counts_friends_on_their_first_completed_order() -> None:
-    from shop.models.growth import GrowthConfig
+    from shop.growth.models.rewards import GrowthConfig
 
     assert GrowthConfig().qualify_on == "first_completed_order"
 

@@ -8,8 +8,9 @@ import logging
 import boto3
 import pytest
 
-from shop import auth, session_signer, users
-from shop.wechat.miniprogram import WxSession
+from shop.adapters import signer, tokens
+from shop.users import accounts
+from shop.adapters.wechat.miniprogram import WxSession
 from tests.conftest import rsa_pair
 from tests.helpers import Api
 
@@ -50,7 +51,7 @@ def test_login_never_exposes_wechat_identifiers(api: Api, wechat, app_logs, capl
     import json as jsonlib
 
     issued: list[str] = []
-    from shop import httpclient
+    from shop.adapters import httpclient
 
     real_request = httpclient.request
 
@@ -183,13 +184,13 @@ def test_me_requires_a_valid_token(api: Api) -> None:
     assert api.get("/me", token="v1.e30.bad").error_code == "invalid_token"
     token = _login(api, "tamper").json["token"]
     header, payload, sig = token.split(".")
-    forged_payload = auth.b64encode(json.dumps({"sub": "u_someoneelse", "iat": 1, "exp": 4102444800}).encode())
+    forged_payload = tokens.b64encode(json.dumps({"sub": "u_someoneelse", "iat": 1, "exp": 4102444800}).encode())
     assert api.get("/me", token=f"{header}.{forged_payload}.{sig}").error_code == "invalid_token"
 
 
 def test_expired_token_is_401_token_expired(api: Api) -> None:
     user_id = _login(api, "expiry").json["user_id"]
-    token, _ = session_signer.issue(user_id, now=1_000_000, ttl=60)
+    token, _ = signer.issue(user_id, now=1_000_000, ttl=60)
     reply = api.get("/me", token=token)
     assert reply.status == 401
     assert reply.error_code == "token_expired"
@@ -200,19 +201,20 @@ def test_token_signed_with_another_key_is_refused(api: Api, monkeypatch: pytest.
     private, public = rsa_pair()
     with monkeypatch.context() as mp:  # an attacker's own key pair, claiming the shop's key id
         mp.setenv("SESSION_PRIVATE_KEY", private)
-        mp.setenv("SESSION_PUBLIC_KEY", public)
-        forged, _ = session_signer.issue(user_id)
+        mp.setenv("SESSION_PUBLIC_KEYS", public)
+        forged, _ = signer.issue(user_id)
     head, claims, sig = forged.split(".")
-    real_head = auth.b64encode(json.dumps(auth.header(), separators=(",", ":")).encode())
+    real_kid = next(iter(tokens.key_set(tokens.SHOPPER)))
+    real_head = tokens.b64encode(json.dumps(tokens.header(real_kid), separators=(",", ":")).encode())
     assert api.get("/me", token=forged).status == 401
     assert api.get("/me", token=f"{real_head}.{claims}.{sig}").error_code == "invalid_token"
 
 
 def test_alg_none_and_hmac_tokens_are_refused(api: Api) -> None:
     user_id = _login(api, "alg").json["user_id"]
-    claims = auth.b64encode(json.dumps({"sub": user_id, "iat": 1, "exp": 4102444800}).encode())
+    claims = tokens.b64encode(json.dumps({"sub": user_id, "iat": 1, "exp": 4102444800}).encode())
     for alg in ("none", "HS256"):
-        head = auth.b64encode(json.dumps({"alg": alg, "typ": "JWT", "kid": auth.public_key().key_id}).encode())
+        head = tokens.b64encode(json.dumps({"alg": alg, "typ": "JWT", "kid": next(iter(tokens.key_set(tokens.SHOPPER)))}).encode())
         assert api.get("/me", token=f"{head}.{claims}.").error_code == "invalid_token"
         assert api.get("/me", token=f"{head}.{claims}.c2ln").error_code == "invalid_token"
 
@@ -229,9 +231,9 @@ def test_losing_the_first_login_race_returns_the_winner(aws) -> None:
     """Two first logins of one openid: the loser's transaction fails its condition and it returns the
     user the winner created (the race itself runs for real against the local stack in tests/e2e)."""
     wx = WxSession(openid="o-race", session_key="sk1")
-    winner, created = users.find_or_create_user(wx)
+    winner, created = accounts.find_or_create_user(wx)
     assert created
-    real_touch = users._touch_identity
+    real_touch = accounts._touch_identity
     calls = []
 
     def stale_first_look(session, now):
@@ -240,8 +242,8 @@ def test_losing_the_first_login_race_returns_the_winner(aws) -> None:
 
     import unittest.mock
 
-    with unittest.mock.patch.object(users, "_touch_identity", stale_first_look):
-        loser, created_again = users.find_or_create_user(WxSession(openid="o-race", session_key="sk2"))
+    with unittest.mock.patch.object(accounts, "_touch_identity", stale_first_look):
+        loser, created_again = accounts.find_or_create_user(WxSession(openid="o-race", session_key="sk2"))
     assert (loser, created_again) == (winner, False)
     assert len(calls) == 2
 

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from infra.local.wechat_sim import WeChatSimulator
 from infra.local.wechatpay_sim import WeChatPaySimulator
-from shop.errors import ServiceUnavailable, UpstreamError
-from shop.wechat.pay import NotificationRejected, PayApiError, PayConfig, WeChatPay
+from shop.core.errors import ServiceUnavailable, UpstreamError
+from shop.adapters.wechat.pay import NotificationRejected, PayApiError, PayConfig, WeChatPay
 from tests.conftest import APIV3_KEY, APP_ID, APP_SECRET, MCH_ID, rsa_pair
 from tests.conftest import MERCHANT_PRIVATE_KEY as MERCHANT_PRIVATE
 from tests.conftest import MERCHANT_PUBLIC_KEY as MERCHANT_PUBLIC

@@ -1,4 +1,4 @@
-"""地址智能识别: the parser (functions/parse_address/address_parser.py) table-driven and fuzzed, and
+"""地址智能识别: the parser (functions/buying/parse_address/address_parser.py) table-driven and fuzzed, and
 POST /addresses/parse through the real Lambda entry point."""
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from infra.local.gateway import build_event
 from infra.local.template import Route
-from shop.models.addresses import AddressInput, ParsedAddress
-from shop.regions import MUNICIPALITIES, PROVINCES
+from shop.buying.models.addresses import AddressInput, ParsedAddress
+from shop.buying.regions import MUNICIPALITIES, PROVINCES
 from tests.helpers import Api, context, load_function
 
-FUNCTION_DIR = Path(__file__).resolve().parents[2] / "functions" / "parse_address"
+FUNCTION_DIR = Path(__file__).resolve().parents[2] / "functions" / "buying" / "parse_address"
 ROUTE = Route("POST", "/addresses/parse", "ParseAddressFunction")
 FIELDS = ("name", "phone", "province", "city", "district", "detail", "postal_code", "complete")
 

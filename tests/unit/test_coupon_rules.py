@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shop import coupons
-from shop.coupons import PricedLine
+from shop.growth import coupons
+from shop.growth.coupons import PricedLine
 
 NOW = 1_800_000_000
 TEE = PricedLine("p-tee.1", "p-tee", "apparel", 7900 * 2)

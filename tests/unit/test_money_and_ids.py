@@ -5,9 +5,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from shop.clock import SHANGHAI, business_day, iso
-from shop.ids import is_id, new_id
-from shop.money import Fen, yuan_text
+from shop.adapters.clock import SHANGHAI, business_day, iso
+from shop.core.ids import is_id, new_id
+from shop.core.money import Fen, yuan_text
 
 
 class Priced(BaseModel):

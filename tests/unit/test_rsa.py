@@ -1,4 +1,4 @@
-"""shop.rsa verifies exactly what the cryptography package signs, and nothing else."""
+"""shop.adapters.rsa verifies exactly what the cryptography package signs, and nothing else."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa as crsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shop import rsa
+from shop.adapters import rsa
 
 KEY = crsa.generate_private_key(public_exponent=65537, key_size=2048)
 OTHER = crsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -42,6 +42,10 @@ def test_no_hard_coded_partition_or_region(template: Template) -> None:
 
 # ---------------------------------------------------------------- logs
 
+# functions with no event: the operator invokes them with AWS credentials (sam remote invoke)
+OPERATOR_INVOKED = {"MerchantTokensFunction"}
+
+
 def test_every_function_logs_json_to_its_contexts_log_group_and_has_a_trigger(template: Template) -> None:
     assert template.globals["LoggingConfig"]["LogFormat"] == "JSON"
     groups: dict[str, list[str]] = {}
@@ -52,13 +56,14 @@ def test_every_function_logs_json_to_its_contexts_log_group_and_has_a_trigger(te
         assert template.resources[group]["Type"] == "AWS::Logs::LogGroup"
         assert "RetentionInDays" in template.resources[group]["Properties"]
         groups.setdefault(group, []).append(fn.logical_id)
-        assert fn.routes or fn.schedules or fn.streams, f"{fn.logical_id} has no route, schedule or stream"
+        assert fn.routes or fn.schedules or fn.streams or fn.logical_id in OPERATOR_INVOKED, \
+            f"{fn.logical_id} has no route, schedule or stream"
         assert (fn.code_uri / f"{fn.module}.py").exists()
     # one group per bounded context, not per function
     assert set(groups) == {"UsersLogs", "CatalogLogs", "BuyingLogs", "GrowthLogs", "AdminLogs", "SystemLogs"}
     admin = {fn.logical_id for fn in template.functions() if fn.routes and all(
         r.path.startswith("/admin/") for r in fn.routes)}
-    assert set(groups["AdminLogs"]) == admin  # the merchant's routes, whatever their context
+    assert set(groups["AdminLogs"]) == admin | OPERATOR_INVOKED  # the merchant's side, whatever its context
     names = [template.resources[g]["Properties"]["LogGroupName"]["Fn::Sub"] for g in groups]
     assert all(n.startswith("/minishop/${AWS::StackName}/") for n in names)
 
@@ -195,40 +200,75 @@ def test_routes_are_unique_and_there_is_a_default(template: Template) -> None:
     assert "$default" in keys
 
 
-def test_session_keys_tool_output_fits_the_template_parameter(template: Template, tmp_path) -> None:
+def test_session_keys_tool_output_fits_the_template_parameters(template: Template, tmp_path) -> None:
+    import json
     import re
 
     from infra.tools import session_keys
-    from shop import auth
+    from shop.adapters import tokens
 
     session_keys.main(["--out", str(tmp_path)])
-    line = (tmp_path / "SessionPublicKey.txt").read_text().strip()
-    assert re.fullmatch(template.raw["Parameters"]["SessionPublicKey"]["AllowedPattern"], line)
-    assert auth._load(line).n.bit_length() == 2048
-    assert "PRIVATE KEY" in (tmp_path / "session_private_key.pem").read_text()
+    for parameter, secret_key in (("SessionPublicKeys", "session_private_key"),
+                                  ("MerchantTokenPublicKeys", "merchant_token_private_key")):
+        line = (tmp_path / f"{parameter}.txt").read_text().strip()
+        assert re.fullmatch(template.raw["Parameters"][parameter]["AllowedPattern"], line)
+        assert next(iter(tokens.parse_key_set(line).values())).n.bit_length() == 2048
+        fragment = json.loads((tmp_path / f"{secret_key}.secret.json").read_text())
+        assert list(fragment) == [secret_key] and "PRIVATE KEY" in fragment[secret_key]
+    # two keys while rotating fit the parameter too
+    pair = ",".join((tmp_path / "SessionPublicKeys.txt").read_text().strip() for _ in range(2))
+    assert re.fullmatch(template.raw["Parameters"]["SessionPublicKeys"]["AllowedPattern"], pair)
 
 
-def test_only_functions_that_use_a_credential_may_read_the_secret(template: Template) -> None:
-    readers = set()
+# who may read which secret: each secret only where its credential is used
+SECRET_READERS = {
+    "SessionKeySecret": {"LoginFunction"},
+    "MerchantTokenSecret": {"MerchantTokensFunction"},
+    "WeChatSecret": {"LoginFunction", "ShareQrcodeFunction"},
+    "WeChatPaySecret": {"CreateOrderFunction", "PayOrderFunction", "SyncOrderFunction", "CancelOrderFunction",
+                        "PayNotifyFunction", "ApproveRefundFunction", "ReceiveReturnFunction", "OrderTimersFunction"},
+}
+
+
+def test_each_secret_is_readable_only_by_the_functions_that_use_it(template: Template) -> None:
+    from infra.local import credentials
+    from shop.adapters.config import SECRET_OF
+
+    assert set(credentials.SECRET_VARIABLES) == set(SECRET_OF.values())
+    assert set(credentials.SECRETS) == set(SECRET_READERS) == {
+        name for name, r in template.resources.items() if r["Type"] == "AWS::SecretsManager::Secret"}
+    readers: dict[str, set[str]] = {name: set() for name in SECRET_READERS}
     for fn in template.functions():
         props = template.resources[fn.logical_id]["Properties"]
         _, statements = _role(template, fn.logical_id)
-        secret_statements = [s for s in statements if any(a.startswith("secretsmanager:") for a in _actions([s]))]
-        reads = bool(secret_statements)
-        for statement in secret_statements:
-            assert statement["Action"] == ["secretsmanager:GetSecretValue"]
-            assert statement["Resource"] == {"Ref": "ShopSecret"}
-        configured = "SHOP_SECRET_ID" in props.get("Environment", {}).get("Variables", {})
-        assert reads == configured, fn.logical_id
-        if reads:
-            readers.add(fn.logical_id)
+        granted: set[str] = set()
+        for statement in statements:
+            if any(a.startswith("secretsmanager:") for a in _actions([statement])):
+                assert statement["Action"] == ["secretsmanager:GetSecretValue"]
+                granted |= {r["Ref"] for r in statement["Resource"]}
+        variables = props.get("Environment", {}).get("Variables", {})
+        named = {v["Ref"] for k, v in variables.items() if k.endswith("_SECRET_ID")}
+        # a role of a class is shared: what it grants is exactly what each of its functions names
+        assert named == granted, fn.logical_id
+        for secret in named:
+            readers[secret].add(fn.logical_id)
+        for variable, secret in ((k, v["Ref"]) for k, v in variables.items() if k.endswith("_SECRET_ID")):
+            assert credentials.SECRETS[secret] and variable == _variable_of(secret), (fn.logical_id, variable)
+        if named:
+            # a function that holds WeChat Pay or signing keys ships the crypto package itself
             requirements = fn.code_uri / "requirements.txt"
-            if fn.logical_id == "ShareQrcodeFunction":  # the AppSecret only (access token): no signing
+            if named == {"WeChatSecret"}:  # the AppSecret only (access token): no signing
                 assert not requirements.exists()
-                continue
-            # a function that holds WeChat Pay or session keys ships the crypto package itself
-            assert requirements.read_text().startswith("cryptography=="), fn.logical_id
-    assert "ListProductsFunction" not in readers and "GetOrderFunction" not in readers
+            else:
+                assert requirements.read_text().startswith("cryptography=="), fn.logical_id
+    assert readers == SECRET_READERS
+
+
+def _variable_of(secret: str) -> str:
+    from infra.local import credentials
+    from shop.adapters.config import secret_variable
+
+    return secret_variable(credentials.SECRETS[secret][0])
 
 
 def test_growth_reads_the_table_stream_and_keeps_what_fails(template: Template) -> None:

@@ -1,0 +1,29 @@
+"""POST /admin/refunds/{refund_id}/reject - reject a refund request (merchant only)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from shop.buying import refunds
+from shop.edge.api import create_app, lambda_handler_for, ok
+from shop.edge.auth import BEARER, current_merchant
+from shop.edge.openapi import responses
+from shop.buying.models.after_sales import RefundDecision
+from shop.buying.models.orders import REFUND_ID_PATTERN, RefundView
+
+app = create_app()
+
+
+@app.post("/admin/refunds/<refund_id>/reject", summary="Reject a refund", tags=["admin"], security=BEARER,
+          responses=responses(RefundView, 400, 401, 404, 409))
+def reject_refund(
+    refund_id: Annotated[str, Path(pattern=REFUND_ID_PATTERN)],
+    body: RefundDecision,
+    merchant: Annotated[str, Depends(current_merchant)],
+) -> Response[RefundView]:
+    return ok(refunds.reject(refund_id, note=body.note, merchant=merchant))
+
+
+lambda_handler = lambda_handler_for(app)

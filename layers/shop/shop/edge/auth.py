@@ -1,0 +1,70 @@
+"""Who is calling: route dependencies that turn the bearer token into the caller (shop.adapters.tokens
+verifies it), and ask the context whether that caller may still act.
+
+- ``current_user``: a shopper's user id, for routes that read the caller's own data.
+- ``active_user``: the same, for routes that change state; a blocked account's tokens stop here
+  with 403 ``account_blocked`` (shop.users.accounts). Routes whose own write holds that condition
+  in its transaction (placing an order, claiming a coupon) use ``current_user`` and spend no extra
+  read.
+- ``optional_user``: None without an Authorization header.
+- ``current_merchant``: /admin routes; the token must be a merchant token issued after the
+  merchant's ``tokens_valid_after`` (revocation, shop.staff.accounts), checked on every call.
+
+A shopper's token never opens /admin and a merchant's never acts as a shopper: different key pairs
+and audiences.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler.request import Request
+
+from shop.adapters.tokens import CHALLENGE, MERCHANT, SHOPPER, invalid, verify
+from shop.core.errors import Unauthorized
+
+
+def bearer_token(authorization: str | None) -> str:
+    if not authorization:
+        raise Unauthorized(
+            "Send 'Authorization: Bearer <token>' with the token from POST /auth/login.",
+            headers={"WWW-Authenticate": CHALLENGE},
+        )
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise invalid("The Authorization header must be 'Bearer <token>'.")
+    return token.strip()
+
+
+def current_user(request: Request) -> str:
+    """Route dependency: the caller's user id, from a valid shopper token, else 401."""
+    return verify(bearer_token(request.headers.get("authorization")), audience=SHOPPER).user_id
+
+
+def active_user(request: Request) -> str:
+    """Route dependency for routes that change state: the caller's user id, 403 when the account is
+    blocked (one GetItem of the profile)."""
+    from shop.users import accounts
+
+    user_id = current_user(request)
+    accounts.require_active(user_id)
+    return user_id
+
+
+def optional_user(request: Request) -> str | None:
+    """Route dependency for pages that anyone may see and a logged-in caller sees more of: None
+    without an Authorization header; a bad or expired token is still a 401 (log in again)."""
+    header = request.headers.get("authorization")
+    return verify(bearer_token(header), audience=SHOPPER).user_id if header else None
+
+
+def current_merchant(request: Request) -> str:
+    """Route dependency for /admin routes: the merchant's name, from a valid merchant token that has
+    not been revoked (one consistent GetItem of the merchant)."""
+    from shop.staff import accounts
+
+    session = verify(bearer_token(request.headers.get("authorization")), audience=MERCHANT)
+    accounts.require_current(session)
+    return session.user_id
+
+
+# OpenAPI security requirement for routes that depend on current_user or current_merchant.
+BEARER = [{"bearerAuth": []}]

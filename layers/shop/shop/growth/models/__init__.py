@@ -1,0 +1,1 @@
+"""Growth's models: coupon templates and coupons, the growth config and share views."""

@@ -1,0 +1,83 @@
+"""Merchant accounts and their tokens.
+
+A merchant token (audience ``merchant``, shop.adapters.tokens) is issued by the MerchantTokens
+function, the only function that can read the merchant-token private key, and lives hours
+(MERCHANT_TOKEN_TTL_SECONDS, at most 12). Every /admin call checks, besides the signature and the
+expiry, that the merchant account exists and that the token was issued after the account's
+``tokens_valid_after``: revoking sets it to now, so every token issued until then stops working on
+its next call, wherever it is. Issuing a token in the same second as a revocation waits for the next
+second, so a fresh token is never caught by the revocation that preceded it.
+
+Item: PK=MERCHANT#<name> SK=ACCOUNT {type, name, created_at, tokens_valid_after, last_issued_at,
+last_issued_by, revoked_at, revoked_by}. The merchant's name is the token's ``sub`` and is what
+every merchant action records (shipped_by, decided_by, ...).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from shop.adapters import db
+from shop.adapters.clock import iso_from_epoch, now_epoch
+from shop.adapters.config import setting_int
+from shop.adapters.observability import logger
+from shop.adapters.tokens import MERCHANT, Session, invalid
+from shop.core.errors import NotFound
+from shop.staff.models import MAX_HOURS, IssuedToken, MerchantTokenRequest, Revoked
+
+
+def account_key(name: str) -> dict[str, dict[str, str]]:
+    return {"PK": {"S": f"MERCHANT#{name}"}, "SK": {"S": "ACCOUNT"}}
+
+
+def issue(request: MerchantTokenRequest) -> IssuedToken:
+    """A new token for ``request.merchant``, creating the account the first time."""
+    from shop.adapters import signer
+
+    ttl = request.hours * 3600 if request.hours else min(setting_int("MERCHANT_TOKEN_TTL_SECONDS"), MAX_HOURS * 3600)
+    now = now_epoch()
+    account = db.client().update_item(
+        TableName=db.table(), Key=account_key(request.merchant),
+        UpdateExpression="SET #t = :type, #n = :name, created_at = if_not_exists(created_at, :when), "
+                         "tokens_valid_after = if_not_exists(tokens_valid_after, :zero), "
+                         "last_issued_at = :when, last_issued_by = :by",
+        ExpressionAttributeNames={"#t": "type", "#n": "name"},
+        ExpressionAttributeValues={":type": {"S": "merchant"}, ":name": {"S": request.merchant},
+                                   ":when": {"S": iso_from_epoch(now)}, ":zero": {"N": "0"}, ":by": {"S": request.by}},
+        ReturnValues="ALL_NEW",
+    )["Attributes"]
+    valid_after = int(account["tokens_valid_after"]["N"])
+    if now <= valid_after:  # revoked within this second: a token issued now would be refused
+        time.sleep(max(0.0, valid_after + 1 - time.time()))
+        now = max(now_epoch(), valid_after + 1)
+    token, expires = signer.issue(request.merchant, audience=MERCHANT, now=now, ttl=ttl)
+    logger.info("merchant token issued", extra={"merchant": request.merchant, "by": request.by, "expires_at": expires})
+    return IssuedToken(merchant=request.merchant, token=token, expires_at=expires)
+
+
+def revoke(request: MerchantTokenRequest) -> Revoked:
+    """Every token of ``request.merchant`` issued until now stops working."""
+    now = now_epoch()
+    if not db.update_if(
+        Key=account_key(request.merchant),
+        UpdateExpression="SET tokens_valid_after = :now, revoked_at = :when, revoked_by = :by",
+        ConditionExpression="attribute_exists(PK)",
+        ExpressionAttributeValues={":now": {"N": str(now)}, ":when": {"S": iso_from_epoch(now)}, ":by": {"S": request.by}},
+    ):
+        raise NotFound(f"There is no merchant account {request.merchant}.", code="merchant_not_found")
+    logger.warning("merchant tokens revoked", extra={"merchant": request.merchant, "by": request.by})
+    return Revoked(merchant=request.merchant, tokens_valid_after=now)
+
+
+def require_current(session: Session) -> None:
+    """401 unless the token's merchant account exists and the token was issued after its
+    ``tokens_valid_after`` (one strongly consistent GetItem: a revocation counts from the next call)."""
+    item: dict[str, Any] = db.client().get_item(
+        TableName=db.table(), Key=account_key(session.user_id), ConsistentRead=True,
+        ProjectionExpression="tokens_valid_after",
+    ).get("Item") or {}
+    if not item or session.issued_at <= int(item["tokens_valid_after"]["N"]):
+        err = invalid("This merchant token has been revoked; ask for a new one.")
+        err.code = "token_revoked"
+        raise err

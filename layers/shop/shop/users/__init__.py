@@ -1,0 +1,1 @@
+"""Users: WeChat login, accounts and identities, the profile (accounts) and its models."""

@@ -1,2 +1,0 @@
-"""Adapters for WeChat's server APIs. Base URLs and credentials come from shop.config, so the local
-stack and the tests point them at the WeChat simulator by configuration alone."""

@@ -1,0 +1,217 @@
+"""Access: merchant tokens are short-lived, signed with their own key and revocable; a blocked
+shopper's tokens stop working on every route that changes state."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from infra.local.template import Template
+from tests.handler.test_buying import ADDRESS, TEE, checkout, merchant_token, place, stock_of
+from tests.helpers import Api, context, load_function
+
+pytestmark = pytest.mark.usefixtures("seeded", "wechat")
+
+
+def _tokens(event: Any) -> dict[str, Any]:
+    return load_function("MerchantTokensFunction").lambda_handler(event, context("MerchantTokensFunction"))
+
+
+def _admin_routes() -> list[tuple[str, str]]:
+    return sorted({(r.method, r.path) for r in Template().routes() if r.path.startswith("/admin/")})
+
+
+# ---------------------------------------------------------------- merchant tokens
+
+def test_merchant_tokens_live_hours_not_days(api: Api) -> None:
+    issued = _tokens({"merchant": "owner"})
+    claims = __import__("shop.adapters.tokens", fromlist=["verify"]).verify(issued["token"], audience="merchant")
+    assert claims.expires_at - claims.issued_at == 8 * 3600 == issued["expires_at"] - claims.issued_at
+    two = _tokens({"merchant": "owner", "hours": 2})
+    assert api.get("/admin/coupons", token=two["token"]).status == 200
+
+
+@pytest.mark.parametrize("event", [
+    {"merchant": "owner", "hours": 13}, {"merchant": "owner", "hours": 0}, {"merchant": "Owner!"}, {},
+    {"merchant": "owner", "action": "grant"}, {"merchant": "owner", "extra": 1}, "owner", None,
+])
+def test_a_bad_request_is_refused_in_the_error_shape_and_issues_nothing(event: Any) -> None:
+    answer = _tokens(event)
+    assert answer["error"]["code"] == "invalid_request" and "token" not in answer
+
+
+def _admin_calls(api: Api) -> dict[tuple[str, str], tuple[str, Any]]:
+    """A well-formed request for every /admin route (what it names need not exist: the token is
+    refused first)."""
+    order, refund, user = "o" + "0" * 25, "o" + "0" * 25 + "-abc123", "u_aaaaaaaaaaaaaaaaaaaaaaaaaa"
+    growth = api.get("/admin/growth", token=merchant_token("reader")).json
+    return {
+        ("GET", "/admin/coupons"): ("/admin/coupons", None),
+        ("GET", "/admin/growth"): ("/admin/growth", None),
+        ("GET", "/admin/orders/{id}"): (f"/admin/orders/{order}", None),
+        ("PATCH", "/admin/coupons/{id}"): ("/admin/coupons/c-100-20", {"total": 500}),
+        ("POST", "/admin/coupons"): ("/admin/coupons", {"name": "券", "kind": "amount", "amount": 100, "valid_days": 7,
+                                                        "total": 10}),
+        ("POST", "/admin/orders/{id}/ship"): (f"/admin/orders/{order}/ship", {"carrier": "顺丰速运", "tracking_no": "SF1234567890"}),
+        ("POST", "/admin/refunds/{refund_id}/approve"): (f"/admin/refunds/{refund}/approve", {}),
+        ("POST", "/admin/refunds/{refund_id}/receive"): (f"/admin/refunds/{refund}/receive", {}),
+        ("POST", "/admin/refunds/{refund_id}/reject"): (f"/admin/refunds/{refund}/reject", {}),
+        ("POST", "/admin/users/{user_id}/block"): (f"/admin/users/{user}/block", {"reason": "x"}),
+        ("POST", "/admin/users/{user_id}/unblock"): (f"/admin/users/{user}/unblock", None),
+        ("PUT", "/admin/growth"): ("/admin/growth", growth),
+    }
+
+
+def test_revoking_stops_every_token_issued_so_far_on_every_admin_route(api: Api) -> None:
+    calls = _admin_calls(api)
+    assert set(calls) == set(_admin_routes())  # a new /admin route must be added here
+    old = _tokens({"merchant": "owner"})["token"]
+    assert api.get("/admin/coupons", token=old).status == 200
+    revoked = _tokens({"action": "revoke", "merchant": "owner", "by": "ops@example.com"})
+    assert revoked["merchant"] == "owner" and revoked["tokens_valid_after"] > 0
+    for (method, _), (path, body) in calls.items():
+        reply = api.request(method, path, json_body=body, token=old)
+        assert (reply.status, reply.error_code) == (401, "token_revoked"), (method, path, reply.text)
+    fresh = _tokens({"merchant": "owner"})["token"]  # issued right after, even within the same second
+    assert api.get("/admin/coupons", token=fresh).status == 200
+    assert api.get("/admin/coupons", token=old).status == 401
+
+
+def test_revoking_one_merchant_leaves_the_others_alone(api: Api) -> None:
+    mine, theirs = merchant_token("alice"), merchant_token("bob")
+    _tokens({"action": "revoke", "merchant": "alice"})
+    assert api.get("/admin/coupons", token=mine).status == 401
+    assert api.get("/admin/coupons", token=theirs).status == 200
+
+
+def test_revoking_an_unknown_merchant_is_not_found() -> None:
+    assert _tokens({"action": "revoke", "merchant": "nobody"})["error"]["code"] == "merchant_not_found"
+
+
+def test_a_validly_signed_token_for_an_account_that_was_never_issued_one_is_refused(api: Api) -> None:
+    from shop.adapters import signer, tokens
+
+    forged, _ = signer.issue("ghost", audience=tokens.MERCHANT)  # the key leaked, the account does not exist
+    assert (api.get("/admin/coupons", token=forged).status, api.get("/admin/coupons", token=forged).error_code) == \
+        (401, "token_revoked")
+
+
+def test_shopper_and_merchant_tokens_do_not_open_each_others_routes(api: Api) -> None:
+    shopper = api.post("/auth/login", {"code": "crossing"}).json["token"]
+    merchant = merchant_token()
+    assert api.get("/admin/coupons", token=shopper).status == 401
+    assert api.get("/me", token=merchant).status == 401
+
+
+# ---------------------------------------------------------------- blocking shoppers
+
+def _buyer(api: Api, code: str) -> tuple[str, str]:
+    reply = api.post("/auth/login", {"code": code}).json
+    return reply["token"], reply["user_id"]
+
+
+def _state_changing_calls(api: Api, token: str) -> dict[tuple[str, str], tuple[str, Any]]:
+    """A valid request for every state-changing shopper route, against the buyer's own things."""
+    address = api.post("/addresses", ADDRESS, token=token).json["id"]
+    order = place(api, token, checkout(address, (TEE, 1))).json["order"]["id"]
+    return {
+        ("PUT", "/cart/items/{sku_id}"): (f"/cart/items/{TEE}", {"quantity": 1}),
+        ("DELETE", "/cart/items/{sku_id}"): (f"/cart/items/{TEE}", None),
+        ("POST", "/addresses"): ("/addresses", ADDRESS),
+        ("PUT", "/addresses/{id}"): (f"/addresses/{address}", ADDRESS),
+        ("DELETE", "/addresses/{id}"): (f"/addresses/{address}", None),
+        ("POST", "/orders"): ("/orders", checkout(address, (TEE, 1))),
+        ("POST", "/orders/{id}/pay"): (f"/orders/{order}/pay", None),
+        ("POST", "/orders/{id}/sync"): (f"/orders/{order}/sync", None),
+        ("POST", "/orders/{id}/cancel"): (f"/orders/{order}/cancel", None),
+        ("POST", "/orders/{id}/confirm"): (f"/orders/{order}/confirm", None),
+        ("POST", "/orders/{id}/refund"): (f"/orders/{order}/refund", {"reason": "不想要了"}),
+        ("POST", "/coupons/{id}/claim"): ("/coupons/c-100-20/claim", None),
+        ("POST", "/share/accept"): ("/share/accept", {"inviter": "ABCDEFGH"}),
+    }
+
+
+# read-only despite POST: a quote and a text parser change nothing; logging in is how a session starts
+NOT_STATE_CHANGING = {("POST", "/orders/preview"), ("POST", "/addresses/parse"), ("POST", "/auth/login"),
+                      ("POST", "/pay/notify")}
+
+
+def test_a_blocked_buyer_can_read_but_change_nothing_until_unblocked(api: Api) -> None:
+    token, user_id = _buyer(api, "to-be-blocked")
+    calls = _state_changing_calls(api, token)
+    shopper_writes = {(r.method, r.path) for r in Template().routes()
+                      if r.method not in ("GET", "ANY") and not r.path.startswith("/admin/")} - NOT_STATE_CHANGING
+    assert set(calls) == shopper_writes  # a new state-changing route must be added here
+    stock = stock_of(TEE)
+    blocked = api.post(f"/admin/users/{user_id}/block", {"reason": "恶意占库存"}, token=merchant_token())
+    assert blocked.status == 200, blocked.text
+    assert blocked.json["blocked"] is True and blocked.json["blocked_reason"] == "恶意占库存"
+    assert blocked.json["blocked_by"] == "test-merchant"
+    for (method, _), (path, body) in calls.items():
+        headers = {"idempotency-key": str(uuid.uuid4())} if path == "/orders" else None
+        reply = api.request(method, path, json_body=body, token=token, headers=headers)
+        assert (reply.status, reply.error_code) == (403, "account_blocked"), (method, path, reply.text)
+        assert "客服" in reply.json["error"]["message"]
+    assert stock_of(TEE) == stock  # nothing was reserved
+    assert api.get("/orders", token=token).status == 200 and api.get("/me", token=token).json["blocked"] is True
+    unblocked = api.post(f"/admin/users/{user_id}/unblock", token=merchant_token())
+    assert unblocked.status == 200 and unblocked.json["blocked"] is False
+    assert api.request("PUT", f"/cart/items/{TEE}", json_body={"quantity": 1}, token=token).status == 200
+    assert api.get("/me", token=token).json["blocked"] is False
+
+
+def test_a_block_that_lands_while_an_order_is_being_placed_stops_it(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The order transaction itself holds "not blocked": a block between the checkout read and the
+    write reserves nothing."""
+    from shop.buying import checkout as checkout_module
+    from shop.users import accounts
+
+    token, user_id = _buyer(api, "blocked-mid-order")
+    address = api.post("/addresses", ADDRESS, token=token).json["id"]
+    real_load = checkout_module.load
+
+    def load_then_block(*args: Any, **kwargs: Any) -> Any:
+        data = real_load(*args, **kwargs)
+        accounts.block(user_id, "风控", merchant="risk")
+        return data
+
+    monkeypatch.setattr(checkout_module, "load", load_then_block)
+    stock = stock_of(TEE)
+    reply = place(api, token, checkout(address, (TEE, 1)))
+    assert (reply.status, reply.error_code) == (403, "account_blocked")
+    assert stock_of(TEE) == stock and api.get("/orders", token=token).json["items"] == []
+
+
+def test_a_block_that_lands_while_a_coupon_is_being_claimed_stops_it(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shop.growth import coupons
+    from shop.users import accounts
+
+    token, user_id = _buyer(api, "blocked-mid-claim")
+    real_load = coupons.load_template
+
+    def load_then_block(template_id: str) -> Any:
+        template = real_load(template_id)
+        accounts.block(user_id, "风控", merchant="risk")
+        return template
+
+    monkeypatch.setattr(coupons, "load_template", load_then_block)
+    reply = api.post("/coupons/c-100-20/claim", token=token)
+    assert (reply.status, reply.error_code) == (403, "account_blocked")
+    assert api.get("/me/coupons", token=token).json["items"] == []
+
+
+def test_blocking_is_for_merchants_and_for_accounts_that_exist(api: Api) -> None:
+    token, user_id = _buyer(api, "innocent")
+    assert api.post(f"/admin/users/{user_id}/block", {"reason": "x"}, token=token).status == 401
+    missing = api.post("/admin/users/u_aaaaaaaaaaaaaaaaaaaaaaaaaa/block", {"reason": "x"}, token=merchant_token())
+    assert (missing.status, missing.error_code) == (404, "user_not_found")
+    assert api.post("/admin/users/u_aaaaaaaaaaaaaaaaaaaaaaaaaa/unblock", token=merchant_token()).status == 404
+    assert api.post(f"/admin/users/{user_id}/block", {"reason": ""}, token=merchant_token()).status == 400
+    assert api.post(f"/admin/users/{user_id}/block", {"reason": "a\u202eb"}, token=merchant_token()).status == 400
+    assert api.post("/admin/users/not-a-user/block", {"reason": "x"}, token=merchant_token()).status == 400
+    # blocking twice keeps the first time
+    first = api.post(f"/admin/users/{user_id}/block", {"reason": "一"}, token=merchant_token()).json
+    again = api.post(f"/admin/users/{user_id}/block", {"reason": "二"}, token=merchant_token()).json
+    assert again["blocked_at"] == first["blocked_at"] and again["blocked_reason"] == "二"
