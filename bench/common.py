@@ -35,6 +35,12 @@ def start_backends() -> LocalStack:
     # This process prepares data with the domain code: give it a function's environment.
     spec = next(f for f in stack.template.functions() if f.logical_id == "CreateOrderFunction")
     os.environ.update(stack.function_environment(spec))
+    # ... and every credential (it signs session and merchant tokens too), from the environment
+    from infra.local import credentials
+
+    os.environ.update(credentials.function_environment(stack.creds, stack.credentials_dir))
+    for variable in credentials.SECRET_VARIABLES:
+        os.environ.pop(variable, None)
     os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"  # this process's own logs would drown the tables
     # The bench's buyer holds many unpaid orders at once (state for the samples): lift the cap that
     # stops a real buyer hoarding stock (docs/orders.md); what is measured does not depend on it.
@@ -51,16 +57,17 @@ class World:
 
     def __init__(self, stack: LocalStack) -> None:
         from shop.adapters import signer
-        from shop.users import accounts
-        from shop.edge.auth import MERCHANT
         from shop.adapters.wechat.miniprogram import WxSession
+        from shop.staff import accounts as staff
+        from shop.staff.models import MerchantTokenRequest
+        from shop.users import accounts
 
         self.stack = stack
         self.template = stack.template
         self.router = Router(stack.template.routes())
         self.user_id, _ = accounts.find_or_create_user(WxSession(openid="o-bench", session_key="bench"))
         self.token = signer.issue(self.user_id)[0]
-        self.merchant = signer.issue("bench-merchant", audience=MERCHANT)[0]
+        self.merchant = staff.issue(MerchantTokenRequest(merchant="bench-merchant", by="bench")).token
         self._bench_product()
 
     @staticmethod
@@ -170,6 +177,14 @@ class World:
 
         user_id, _ = accounts.find_or_create_user(WxSession(openid=f"o-bench-{uuid.uuid4().hex}", session_key="bench"))
         return user_id, signer.issue(user_id)[0]
+
+    def blocked_buyer(self) -> str:
+        """A new user the merchant has blocked: their user id."""
+        from shop.users import accounts
+
+        user_id = self.new_buyer()[0]
+        accounts.block(user_id, "bench", merchant="bench")
+        return user_id
 
     def bench_coupon(self) -> str:
         """A coupon template with room for every claim of a run."""
@@ -297,6 +312,11 @@ SAMPLES: dict[str, Sample] = {
     "GetGrowthConfigFunction": Sample("GET /admin/growth", lambda w: w.http("GET", "/admin/growth", auth="merchant")),
     "PutGrowthConfigFunction": Sample("PUT /admin/growth", lambda w: w.http("PUT", "/admin/growth", _growth(), auth="merchant")),
     "GrowthEventsFunction": Sample("stream: a new user (gift pack)", lambda w: w.new_user_record()),
+    "MerchantTokensFunction": Sample("invoke: issue a merchant token", lambda w: {"merchant": "bench-merchant", "by": "bench"}),
+    "BlockUserFunction": Sample("POST /admin/users/{id}/block", lambda w: w.http(
+        "POST", f"/admin/users/{w.new_buyer()[0]}/block", {"reason": "bench"}, auth="merchant")),
+    "UnblockUserFunction": Sample("POST /admin/users/{id}/unblock", lambda w: w.http(
+        "POST", f"/admin/users/{w.blocked_buyer()}/unblock", auth="merchant")),
 }
 
 
