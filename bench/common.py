@@ -60,7 +60,7 @@ class World:
         from shop.adapters.wechat.miniprogram import WxSession
         from shop.staff import accounts as staff
         from shop.staff.models import MerchantTokenRequest
-        from shop.users import accounts
+        from shop.users import blocking
 
         self.stack = stack
         self.template = stack.template
@@ -158,7 +158,7 @@ class World:
         if not hasattr(self, "_light"):
             from shop.buying import purchase
             from shop.adapters import signer
-            from shop.users import accounts
+            from shop.users import blocking
             from shop.buying.models.checkout import CheckoutRequest
             from shop.adapters.wechat.miniprogram import WxSession
 
@@ -172,7 +172,7 @@ class World:
     def new_buyer(self) -> tuple[str, str]:
         """A user who signed up just now: (user id, token)."""
         from shop.adapters import signer
-        from shop.users import accounts
+        from shop.users import blocking
         from shop.adapters.wechat.miniprogram import WxSession
 
         user_id, _ = accounts.find_or_create_user(WxSession(openid=f"o-bench-{uuid.uuid4().hex}", session_key="bench"))
@@ -180,10 +180,10 @@ class World:
 
     def blocked_buyer(self) -> str:
         """A new user the merchant has blocked: their user id."""
-        from shop.users import accounts
+        from shop.users import blocking
 
         user_id = self.new_buyer()[0]
-        accounts.block(user_id, "bench", merchant="bench")
+        blocking.block(user_id, "bench", merchant="bench")
         return user_id
 
     def bench_coupon(self) -> str:

@@ -166,7 +166,7 @@ def test_a_block_that_lands_while_an_order_is_being_placed_stops_it(api: Api, mo
     """The order transaction itself holds "not blocked": a block between the checkout read and the
     write reserves nothing."""
     from shop.buying import checkout as checkout_module
-    from shop.users import accounts
+    from shop.users import blocking
 
     token, user_id = _buyer(api, "blocked-mid-order")
     address = api.post("/addresses", ADDRESS, token=token).json["id"]
@@ -174,7 +174,7 @@ def test_a_block_that_lands_while_an_order_is_being_placed_stops_it(api: Api, mo
 
     def load_then_block(*args: Any, **kwargs: Any) -> Any:
         data = real_load(*args, **kwargs)
-        accounts.block(user_id, "风控", merchant="risk")
+        blocking.block(user_id, "风控", merchant="risk")
         return data
 
     monkeypatch.setattr(checkout_module, "load", load_then_block)
@@ -186,14 +186,14 @@ def test_a_block_that_lands_while_an_order_is_being_placed_stops_it(api: Api, mo
 
 def test_a_block_that_lands_while_a_coupon_is_being_claimed_stops_it(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     from shop.growth import coupons
-    from shop.users import accounts
+    from shop.users import blocking
 
     token, user_id = _buyer(api, "blocked-mid-claim")
     real_load = coupons.load_template
 
     def load_then_block(template_id: str) -> Any:
         template = real_load(template_id)
-        accounts.block(user_id, "风控", merchant="risk")
+        blocking.block(user_id, "风控", merchant="risk")
         return template
 
     monkeypatch.setattr(coupons, "load_template", load_then_block)

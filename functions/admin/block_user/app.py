@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from shop.edge.api import create_app, lambda_handler_for, ok
 from shop.edge.auth import BEARER, current_merchant
 from shop.edge.openapi import responses
-from shop.users import accounts
+from shop.users import blocking
 from shop.users.models import USER_ID_PATTERN, AccountStatus, BlockRequest
 
 app = create_app()
@@ -26,7 +26,7 @@ def block_user(
     body: BlockRequest,
     merchant: Annotated[str, Depends(current_merchant)],
 ) -> Response[AccountStatus]:
-    return ok(accounts.block(user_id, body.reason, merchant=merchant))
+    return ok(blocking.block(user_id, body.reason, merchant=merchant))
 
 
 lambda_handler = lambda_handler_for(app)

@@ -2,7 +2,7 @@
 the account may still act. The users context owns the item (shop.users.accounts) and sets
 ``blocked_at`` when the merchant blocks the account; placing an order and claiming a coupon hold
 ``ACTIVE`` in their own transaction (no extra read), every other state-changing shopper route asks
-shop.users.accounts.require_active first (shop.edge.auth.active_user)."""
+shop.users.blocking.require_active first (shop.edge.auth.active_user)."""
 
 from __future__ import annotations
 

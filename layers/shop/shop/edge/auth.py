@@ -3,12 +3,12 @@ verifies it), and ask the context whether that caller may still act.
 
 - ``current_user``: a shopper's user id, for routes that read the caller's own data.
 - ``active_user``: the same, for routes that change state; a blocked account's tokens stop here
-  with 403 ``account_blocked`` (shop.users.accounts). Routes whose own write holds that condition
+  with 403 ``account_blocked`` (shop.users.blocking). Routes whose own write holds that condition
   in its transaction (placing an order, claiming a coupon) use ``current_user`` and spend no extra
   read.
 - ``optional_user``: None without an Authorization header.
 - ``current_merchant``: /admin routes; the token must be a merchant token issued after the
-  merchant's ``tokens_valid_after`` (revocation, shop.staff.accounts), checked on every call.
+  merchant's ``tokens_valid_after`` (revocation, shop.staff.sessions), checked on every call.
 
 A shopper's token never opens /admin and a merchant's never acts as a shopper: different key pairs
 and audiences.
@@ -42,10 +42,10 @@ def current_user(request: Request) -> str:
 def active_user(request: Request) -> str:
     """Route dependency for routes that change state: the caller's user id, 403 when the account is
     blocked (one GetItem of the profile)."""
-    from shop.users import accounts
+    from shop.users import blocking
 
     user_id = current_user(request)
-    accounts.require_active(user_id)
+    blocking.require_active(user_id)
     return user_id
 
 
@@ -59,10 +59,10 @@ def optional_user(request: Request) -> str | None:
 def current_merchant(request: Request) -> str:
     """Route dependency for /admin routes: the merchant's name, from a valid merchant token that has
     not been revoked (one consistent GetItem of the merchant)."""
-    from shop.staff import accounts
+    from shop.staff import sessions
 
     session = verify(bearer_token(request.headers.get("authorization")), audience=MERCHANT)
-    accounts.require_current(session)
+    sessions.require_current(session)
     return session.user_id
 
 

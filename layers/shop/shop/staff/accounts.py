@@ -16,19 +16,15 @@ every merchant action records (shipped_by, decided_by, ...).
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from shop.adapters import db
 from shop.adapters.clock import iso_from_epoch, now_epoch
 from shop.adapters.config import setting_int
 from shop.adapters.observability import logger
-from shop.adapters.tokens import MERCHANT, Session, invalid
+from shop.adapters.tokens import MERCHANT
 from shop.core.errors import NotFound
+from shop.staff.sessions import account_key
 from shop.staff.models import MAX_HOURS, IssuedToken, MerchantTokenRequest, Revoked
-
-
-def account_key(name: str) -> dict[str, dict[str, str]]:
-    return {"PK": {"S": f"MERCHANT#{name}"}, "SK": {"S": "ACCOUNT"}}
 
 
 def issue(request: MerchantTokenRequest) -> IssuedToken:
@@ -68,16 +64,3 @@ def revoke(request: MerchantTokenRequest) -> Revoked:
         raise NotFound(f"There is no merchant account {request.merchant}.", code="merchant_not_found")
     logger.warning("merchant tokens revoked", extra={"merchant": request.merchant, "by": request.by})
     return Revoked(merchant=request.merchant, tokens_valid_after=now)
-
-
-def require_current(session: Session) -> None:
-    """401 unless the token's merchant account exists and the token was issued after its
-    ``tokens_valid_after`` (one strongly consistent GetItem: a revocation counts from the next call)."""
-    item: dict[str, Any] = db.client().get_item(
-        TableName=db.table(), Key=account_key(session.user_id), ConsistentRead=True,
-        ProjectionExpression="tokens_valid_after",
-    ).get("Item") or {}
-    if not item or session.issued_at <= int(item["tokens_valid_after"]["N"]):
-        err = invalid("This merchant token has been revoked; ask for a new one.")
-        err.code = "token_revoked"
-        raise err
