@@ -60,7 +60,7 @@ class World:
         from shop.adapters.wechat.miniprogram import WxSession
         from shop.staff import accounts as staff
         from shop.staff.models import MerchantTokenRequest
-        from shop.users import blocking
+        from shop.users import accounts
 
         self.stack = stack
         self.template = stack.template
@@ -158,7 +158,7 @@ class World:
         if not hasattr(self, "_light"):
             from shop.buying import purchase
             from shop.adapters import signer
-            from shop.users import blocking
+            from shop.users import accounts
             from shop.buying.models.checkout import CheckoutRequest
             from shop.adapters.wechat.miniprogram import WxSession
 
@@ -172,7 +172,7 @@ class World:
     def new_buyer(self) -> tuple[str, str]:
         """A user who signed up just now: (user id, token)."""
         from shop.adapters import signer
-        from shop.users import blocking
+        from shop.users import accounts
         from shop.adapters.wechat.miniprogram import WxSession
 
         user_id, _ = accounts.find_or_create_user(WxSession(openid=f"o-bench-{uuid.uuid4().hex}", session_key="bench"))
