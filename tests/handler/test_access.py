@@ -35,7 +35,8 @@ def test_merchant_tokens_live_hours_not_days(api: Api) -> None:
 
 @pytest.mark.parametrize("event", [
     {"merchant": "owner", "hours": 13}, {"merchant": "owner", "hours": 0}, {"merchant": "Owner!"}, {},
-    {"merchant": "owner", "action": "grant"}, {"merchant": "owner", "extra": 1}, "owner", None,
+    {"merchant": "owner", "action": "grant"}, {"merchant": "owner", "extra": 1}, {"merchant": "owner", "role": "boss"},
+    "owner", None,
 ])
 def test_a_bad_request_is_refused_in_the_error_shape_and_issues_nothing(event: Any) -> None:
     answer = _tokens(event)
@@ -215,3 +216,49 @@ def test_blocking_is_for_merchants_and_for_accounts_that_exist(api: Api) -> None
     first = api.post(f"/admin/users/{user_id}/block", {"reason": "一"}, token=merchant_token()).json
     again = api.post(f"/admin/users/{user_id}/block", {"reason": "二"}, token=merchant_token()).json
     assert again["blocked_at"] == first["blocked_at"] and again["blocked_reason"] == "二"
+
+
+# ---------------------------------------------------------------- roles
+
+def _permission_of(route: tuple[str, str]) -> str:
+    """The permission a route's function declares (its staff_with dependency), read from the code."""
+    import re as _re
+
+    fn = next(f for f in Template().functions() if any((r.method, r.path) == route for r in f.routes))
+    source = (fn.code_uri / "app.py").read_text()
+    constant = _re.search(r"Depends\(staff_with\((\w+)\)\)", source)
+    assert constant, f"{fn.logical_id} declares no permission"
+    from shop.staff import roles
+
+    return getattr(roles, constant.group(1))
+
+
+@pytest.mark.parametrize("role", ["owner", "manager", "customer_service", "finance", "pickup_verifier"])
+def test_each_role_can_do_exactly_its_table(api: Api, role: str) -> None:
+    from shop.staff import roles
+
+    token = merchant_token(f"staff-{role.replace('_', '-')}", role=role)
+    for route, (path, body) in _admin_calls(api).items():
+        permission = _permission_of(route)
+        reply = api.request(route[0], path, json_body=body, token=token)
+        if roles.allows(role, permission):
+            assert reply.status not in (401, 403), (role, route, reply.text)
+        else:
+            assert (reply.status, reply.error_code) == (403, "permission_denied"), (role, route, reply.text)
+            assert reply.json["error"]["details"] == {"permission": permission, "role": role}
+
+
+def test_every_permission_guards_a_route_and_every_route_one_permission() -> None:
+    from shop.staff import roles
+
+    used = {_permission_of(route) for route in _admin_routes()}
+    assert used == set(roles.PERMISSIONS)
+    assert roles.ROLES["owner"] == frozenset(roles.PERMISSIONS)
+
+
+def test_a_changed_role_counts_from_the_next_call(api: Api) -> None:
+    token = merchant_token("changing", role="finance")
+    assert api.get("/admin/coupons", token=token).status == 200
+    assert api.post("/admin/users/u_aaaaaaaaaaaaaaaaaaaaaaaaaa/block", {"reason": "x"}, token=token).status == 403
+    merchant_token("changing", role="manager")  # the operator changes the role
+    assert api.post("/admin/users/u_aaaaaaaaaaaaaaaaaaaaaaaaaa/block", {"reason": "x"}, token=token).status == 404

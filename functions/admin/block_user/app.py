@@ -8,8 +8,9 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from shop.edge.api import create_app, lambda_handler_for, ok
-from shop.edge.auth import BEARER, current_merchant
+from shop.edge.auth import BEARER, staff_with
 from shop.edge.openapi import responses
+from shop.staff.roles import CUSTOMERS_BLOCK
 from shop.users import blocking
 from shop.users.models import USER_ID_PATTERN, AccountStatus, BlockRequest
 
@@ -20,11 +21,11 @@ app = create_app()
           description="The account keeps its orders and can still read them; placing, paying, cancelling or "
           "confirming orders, refunds, the cart, addresses, coupons and shares answer 403 account_blocked "
           "until it is unblocked. Blocking a blocked account keeps the first time and updates the reason.",
-          responses=responses(AccountStatus, 400, 401, 404, 415))
+          responses=responses(AccountStatus, 400, 401, 403, 404, 415))
 def block_user(
     user_id: Annotated[str, Path(pattern=USER_ID_PATTERN)],
     body: BlockRequest,
-    merchant: Annotated[str, Depends(current_merchant)],
+    merchant: Annotated[str, Depends(staff_with(CUSTOMERS_BLOCK))],
 ) -> Response[AccountStatus]:
     return ok(blocking.block(user_id, body.reason, merchant=merchant))
 

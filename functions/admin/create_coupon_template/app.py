@@ -7,8 +7,9 @@ from aws_lambda_powertools.event_handler.depends import Depends
 
 from shop.growth import coupons
 from shop.edge.api import create_app, lambda_handler_for, ok
-from shop.edge.auth import BEARER, current_merchant
+from shop.edge.auth import BEARER, staff_with
 from shop.edge.openapi import responses
+from shop.staff.roles import COUPONS_WRITE
 from shop.growth.models.coupons import CouponTemplate, CouponTemplateInput
 
 app = create_app()
@@ -18,8 +19,8 @@ app = create_app()
           description="满减 (kind=amount, threshold), 折扣 (kind=percent, max_discount), 无门槛 (threshold 0); scope all / "
           "categories / products; a fixed validity window or valid_days after claiming; total, per-user limit, "
           "new customers only, stackable or exclusive.",
-          responses=responses(CouponTemplate, 400, 401, 409, status=201, description="Created"))
-def create_coupon_template(body: CouponTemplateInput, merchant: Annotated[str, Depends(current_merchant)]) -> Response[CouponTemplate]:
+          responses=responses(CouponTemplate, 400, 401, 403, 409, status=201, description="Created"))
+def create_coupon_template(body: CouponTemplateInput, merchant: Annotated[str, Depends(staff_with(COUPONS_WRITE))]) -> Response[CouponTemplate]:
     return ok(coupons.create_template(body), status=201)
 
 

@@ -8,8 +8,9 @@ from pydantic import BaseModel
 
 from shop.growth import coupons
 from shop.edge.api import create_app, lambda_handler_for, ok
-from shop.edge.auth import BEARER, current_merchant
+from shop.edge.auth import BEARER, staff_with
 from shop.edge.openapi import responses
+from shop.staff.roles import COUPONS_READ
 from shop.growth.models.coupons import CouponTemplate
 
 app = create_app()
@@ -20,8 +21,8 @@ class CouponTemplateList(BaseModel):
 
 
 @app.get("/admin/coupons", summary="Coupon templates", tags=["admin"], security=BEARER,
-         responses=responses(CouponTemplateList, 401))
-def list_coupon_templates(merchant: Annotated[str, Depends(current_merchant)]) -> Response[CouponTemplateList]:
+         responses=responses(CouponTemplateList, 401, 403))
+def list_coupon_templates(merchant: Annotated[str, Depends(staff_with(COUPONS_READ))]) -> Response[CouponTemplateList]:
     return ok(CouponTemplateList(items=[coupons.template_view(t) for t in coupons.list_templates()]))
 
 

@@ -7,8 +7,9 @@ from aws_lambda_powertools.event_handler.depends import Depends
 
 from shop.growth import rewards
 from shop.edge.api import create_app, lambda_handler_for, ok
-from shop.edge.auth import BEARER, current_merchant
+from shop.edge.auth import BEARER, staff_with
 from shop.edge.openapi import responses
+from shop.staff.roles import GROWTH_WRITE
 from shop.growth.models.rewards import GrowthConfig, GrowthConfigUpdate
 
 app = create_app()
@@ -21,8 +22,8 @@ app = create_app()
          "tiers: qualified friends -> a coupon, each granted once. Every field is required (400 without one: "
          "an empty list empties it). Every template must exist and have claimable=false (400 "
          "unknown_coupon_template / coupon_template_claimable). Applies to events from now on.",
-         responses=responses(GrowthConfig, 400, 401, 415))
-def put_growth_config(body: GrowthConfigUpdate, merchant: Annotated[str, Depends(current_merchant)]) -> Response[GrowthConfig]:
+         responses=responses(GrowthConfig, 400, 401, 403, 415))
+def put_growth_config(body: GrowthConfigUpdate, merchant: Annotated[str, Depends(staff_with(GROWTH_WRITE))]) -> Response[GrowthConfig]:
     return ok(rewards.save_config(body))
 
 

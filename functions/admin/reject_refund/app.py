@@ -8,8 +8,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from shop.buying import refunds
 from shop.edge.api import create_app, lambda_handler_for, ok
-from shop.edge.auth import BEARER, current_merchant
+from shop.edge.auth import BEARER, staff_with
 from shop.edge.openapi import responses
+from shop.staff.roles import REFUNDS_DECIDE
 from shop.buying.models.after_sales import RefundDecision
 from shop.buying.models.orders import REFUND_ID_PATTERN, RefundView
 
@@ -17,11 +18,11 @@ app = create_app()
 
 
 @app.post("/admin/refunds/<refund_id>/reject", summary="Reject a refund", tags=["admin"], security=BEARER,
-          responses=responses(RefundView, 400, 401, 404, 409))
+          responses=responses(RefundView, 400, 401, 403, 404, 409))
 def reject_refund(
     refund_id: Annotated[str, Path(pattern=REFUND_ID_PATTERN)],
     body: RefundDecision,
-    merchant: Annotated[str, Depends(current_merchant)],
+    merchant: Annotated[str, Depends(staff_with(REFUNDS_DECIDE))],
 ) -> Response[RefundView]:
     return ok(refunds.reject(refund_id, note=body.note, merchant=merchant))
 

@@ -8,8 +8,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from shop.buying import orders
 from shop.edge.api import create_app, lambda_handler_for, ok
-from shop.edge.auth import BEARER, current_merchant
+from shop.edge.auth import BEARER, staff_with
 from shop.edge.openapi import responses
+from shop.staff.roles import ORDERS_SHIP
 from shop.buying.models.after_sales import ShipRequest
 from shop.buying.models.orders import ID, Order
 
@@ -17,11 +18,11 @@ app = create_app()
 
 
 @app.post("/admin/orders/<id>/ship", summary="Ship an order", tags=["admin"], security=BEARER,
-          responses=responses(Order, 400, 401, 404, 409))
+          responses=responses(Order, 400, 401, 403, 404, 409))
 def ship_order(
     id: Annotated[str, Path(pattern=ID)],  # noqa: A002
     body: ShipRequest,
-    merchant: Annotated[str, Depends(current_merchant)],
+    merchant: Annotated[str, Depends(staff_with(ORDERS_SHIP))],
 ) -> Response[Order]:
     return ok(orders.ship(id, body.carrier, body.tracking_no, merchant=merchant))
 

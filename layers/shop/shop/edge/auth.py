@@ -7,14 +7,17 @@ verifies it), and ask the context whether that caller may still act.
   in its transaction (placing an order, claiming a coupon) use ``current_user`` and spend no extra
   read.
 - ``optional_user``: None without an Authorization header.
-- ``current_merchant``: /admin routes; the token must be a merchant token issued after the
-  merchant's ``tokens_valid_after`` (revocation, shop.staff.sessions), checked on every call.
+- ``staff_with(permission)``: /admin routes; the token must be a merchant token issued after the
+  account's ``tokens_valid_after`` (revocation, shop.staff.sessions), checked on every call, and
+  the account's role must have the route's permission (shop.staff.roles).
 
 A shopper's token never opens /admin and a merchant's never acts as a shopper: different key pairs
 and audiences.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from aws_lambda_powertools.event_handler.request import Request
 
@@ -56,15 +59,21 @@ def optional_user(request: Request) -> str | None:
     return verify(bearer_token(header), audience=SHOPPER).user_id if header else None
 
 
-def current_merchant(request: Request) -> str:
-    """Route dependency for /admin routes: the merchant's name, from a valid merchant token that has
-    not been revoked (one consistent GetItem of the merchant)."""
-    from shop.staff import sessions
+def staff_with(permission: str) -> Callable[[Request], str]:
+    """Route dependency for /admin routes: the staff member's name, from a valid merchant token that
+    has not been revoked, whose role has ``permission`` (shop.staff.roles); 401 or 403 otherwise.
+    One consistent GetItem of the account per call."""
 
-    session = verify(bearer_token(request.headers.get("authorization")), audience=MERCHANT)
-    sessions.require_current(session)
-    return session.user_id
+    def current_staff(request: Request) -> str:
+        from shop.staff import sessions
+
+        session = verify(bearer_token(request.headers.get("authorization")), audience=MERCHANT)
+        sessions.require_current(session, permission)
+        return session.user_id
+
+    current_staff.__name__ = f"staff_with_{permission.replace('.', '_')}"
+    return current_staff
 
 
-# OpenAPI security requirement for routes that depend on current_user or current_merchant.
+# OpenAPI security requirement for routes that depend on current_user or staff_with.
 BEARER = [{"bearerAuth": []}]

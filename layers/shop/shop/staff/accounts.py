@@ -8,8 +8,9 @@ expiry, that the merchant account exists and that the token was issued after the
 its next call, wherever it is. Issuing a token in the same second as a revocation waits for the next
 second, so a fresh token is never caught by the revocation that preceded it.
 
-Item: PK=MERCHANT#<name> SK=ACCOUNT {type, name, created_at, tokens_valid_after, last_issued_at,
-last_issued_by, revoked_at, revoked_by}. The merchant's name is the token's ``sub`` and is what
+Item: PK=MERCHANT#<name> SK=ACCOUNT {type, name, role, created_at, tokens_valid_after,
+last_issued_at, last_issued_by, revoked_at, revoked_by}. ``role`` (shop.staff.roles) decides what
+the token may do; an account created without one is the shop's owner. The merchant's name is the token's ``sub`` and is what
 every merchant action records (shipped_by, decided_by, ...).
 """
 
@@ -24,6 +25,7 @@ from shop.adapters.observability import logger
 from shop.adapters.tokens import MERCHANT
 from shop.core.errors import NotFound
 from shop.staff.sessions import account_key
+from shop.staff import roles
 from shop.staff.models import MAX_HOURS, IssuedToken, MerchantTokenRequest, Revoked
 
 
@@ -37,10 +39,12 @@ def issue(request: MerchantTokenRequest) -> IssuedToken:
         TableName=db.table(), Key=account_key(request.merchant),
         UpdateExpression="SET #t = :type, #n = :name, created_at = if_not_exists(created_at, :when), "
                          "tokens_valid_after = if_not_exists(tokens_valid_after, :zero), "
-                         "last_issued_at = :when, last_issued_by = :by",
-        ExpressionAttributeNames={"#t": "type", "#n": "name"},
+                         "last_issued_at = :when, last_issued_by = :by, "
+                         + ("#r = :role" if request.role else "#r = if_not_exists(#r, :role)"),
+        ExpressionAttributeNames={"#t": "type", "#n": "name", "#r": "role"},
         ExpressionAttributeValues={":type": {"S": "merchant"}, ":name": {"S": request.merchant},
-                                   ":when": {"S": iso_from_epoch(now)}, ":zero": {"N": "0"}, ":by": {"S": request.by}},
+                                   ":when": {"S": iso_from_epoch(now)}, ":zero": {"N": "0"}, ":by": {"S": request.by},
+                                   ":role": {"S": request.role or roles.OWNER}},
         ReturnValues="ALL_NEW",
     )["Attributes"]
     valid_after = int(account["tokens_valid_after"]["N"])
@@ -48,8 +52,10 @@ def issue(request: MerchantTokenRequest) -> IssuedToken:
         time.sleep(max(0.0, valid_after + 1 - time.time()))
         now = max(now_epoch(), valid_after + 1)
     token, expires = signer.issue(request.merchant, audience=MERCHANT, now=now, ttl=ttl)
-    logger.info("merchant token issued", extra={"merchant": request.merchant, "by": request.by, "expires_at": expires})
-    return IssuedToken(merchant=request.merchant, token=token, expires_at=expires)
+    role = account["role"]["S"]
+    logger.info("merchant token issued", extra={"merchant": request.merchant, "role": role, "by": request.by,
+                                                "expires_at": expires})
+    return IssuedToken(merchant=request.merchant, role=role, token=token, expires_at=expires)
 
 
 def revoke(request: MerchantTokenRequest) -> Revoked:

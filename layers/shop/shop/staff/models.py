@@ -18,11 +18,15 @@ class MerchantTokenRequest(BaseModel):
     merchant: str = Field(pattern=MERCHANT_NAME, description="the merchant account, e.g. owner")
     hours: int | None = Field(default=None, ge=1, le=MAX_HOURS,
                               description="lifetime of the new token; default MERCHANT_TOKEN_TTL_SECONDS")
+    role: str | None = Field(default=None, pattern=r"^(owner|manager|customer_service|finance|pickup_verifier)$",
+                             description="issue: the account's role (shop.staff.roles), set when given; a new "
+                                         "account without one is the owner")
     by: str = Field(default="operator", pattern=r"^[A-Za-z0-9@._ -]{1,64}$", description="who asks (kept on the account)")
 
 
 class IssuedToken(BaseModel):
     merchant: str
+    role: str
     token: str
     expires_at: int = Field(description="epoch seconds")
 
