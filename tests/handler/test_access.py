@@ -262,3 +262,18 @@ def test_a_changed_role_counts_from_the_next_call(api: Api) -> None:
     assert api.post("/admin/users/u_aaaaaaaaaaaaaaaaaaaaaaaaaa/block", {"reason": "x"}, token=token).status == 403
     merchant_token("changing", role="manager")  # the operator changes the role
     assert api.post("/admin/users/u_aaaaaaaaaaaaaaaaaaaaaaaaaa/block", {"reason": "x"}, token=token).status == 404
+
+
+def test_every_admin_route_refuses_no_token_a_shopper_token_and_an_expired_one(api: Api) -> None:
+    from shop.adapters import signer, tokens
+
+    calls = _admin_calls(api)
+    assert set(calls) == set(_admin_routes())
+    merchant_token("expiring")  # the account exists and is not revoked: only the expiry is wrong
+    expired, _ = signer.issue("expiring", audience=tokens.MERCHANT, now=1_000_000, ttl=3600)
+    shopper = api.post("/auth/login", {"code": "not-staff"}).json["token"]
+    for (method, _), (path, body) in calls.items():
+        for token, code in ((None, "unauthorized"), (shopper, "invalid_token"), (expired, "token_expired")):
+            reply = api.request(method, path, json_body=body, token=token)
+            assert (reply.status, reply.error_code) == (401, code), (method, path, code, reply.text)
+            assert reply.headers["www-authenticate"].startswith("Bearer")
