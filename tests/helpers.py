@@ -237,3 +237,21 @@ class TransactionConflicts:
         from shop.adapters import aws
 
         aws.client("dynamodb").meta.events.unregister("before-call.dynamodb.TransactWriteItems", self._cancel)
+
+
+def together(*calls: Any) -> list[Any]:
+    """Run the calls in threads at the same moment; their results, in order (for races against the
+    domain code; the in-process moto is not atomic, so such tests serialize its calls themselves)."""
+    import threading
+
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        results[i] = calls[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results

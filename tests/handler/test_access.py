@@ -10,6 +10,7 @@ import pytest
 
 from infra.local.template import Template
 from tests.handler.test_buying import ADDRESS, TEE, checkout, merchant_token, place, stock_of
+from tests.handler.admin_calls import admin_calls, not_state_changing, public_admin_routes
 from tests.helpers import Api, context, load_function
 
 pytestmark = pytest.mark.usefixtures("seeded", "wechat")
@@ -20,7 +21,9 @@ def _tokens(event: Any) -> dict[str, Any]:
 
 
 def _admin_routes() -> list[tuple[str, str]]:
-    return sorted({(r.method, r.path) for r in Template().routes() if r.path.startswith("/admin/")})
+    """The /admin routes that take a staff token (all but signing in)."""
+    return sorted({(r.method, r.path) for r in Template().routes() if r.path.startswith("/admin/")}
+                  - public_admin_routes())
 
 
 # ---------------------------------------------------------------- merchant tokens
@@ -44,25 +47,8 @@ def test_a_bad_request_is_refused_in_the_error_shape_and_issues_nothing(event: A
 
 
 def _admin_calls(api: Api) -> dict[tuple[str, str], tuple[str, Any]]:
-    """A well-formed request for every /admin route (what it names need not exist: the token is
-    refused first)."""
-    order, refund, user = "o" + "0" * 25, "o" + "0" * 25 + "-abc123", "u_aaaaaaaaaaaaaaaaaaaaaaaaaa"
-    growth = api.get("/admin/growth", token=merchant_token("reader")).json
-    return {
-        ("GET", "/admin/coupons"): ("/admin/coupons", None),
-        ("GET", "/admin/growth"): ("/admin/growth", None),
-        ("GET", "/admin/orders/{id}"): (f"/admin/orders/{order}", None),
-        ("PATCH", "/admin/coupons/{id}"): ("/admin/coupons/c-100-20", {"total": 500}),
-        ("POST", "/admin/coupons"): ("/admin/coupons", {"name": "券", "kind": "amount", "amount": 100, "valid_days": 7,
-                                                        "total": 10}),
-        ("POST", "/admin/orders/{id}/ship"): (f"/admin/orders/{order}/ship", {"carrier": "顺丰速运", "tracking_no": "SF1234567890"}),
-        ("POST", "/admin/refunds/{refund_id}/approve"): (f"/admin/refunds/{refund}/approve", {}),
-        ("POST", "/admin/refunds/{refund_id}/receive"): (f"/admin/refunds/{refund}/receive", {}),
-        ("POST", "/admin/refunds/{refund_id}/reject"): (f"/admin/refunds/{refund}/reject", {}),
-        ("POST", "/admin/users/{user_id}/block"): (f"/admin/users/{user}/block", {"reason": "x"}),
-        ("POST", "/admin/users/{user_id}/unblock"): (f"/admin/users/{user}/unblock", None),
-        ("PUT", "/admin/growth"): ("/admin/growth", growth),
-    }
+    """A well-formed request for every /admin route that takes a staff token (tests/handler/admin_calls)."""
+    return admin_calls(api)
 
 
 def test_revoking_stops_every_token_issued_so_far_on_every_admin_route(api: Api) -> None:
@@ -134,9 +120,8 @@ def _state_changing_calls(api: Api, token: str) -> dict[tuple[str, str], tuple[s
     }
 
 
-# read-only despite POST: a quote and a text parser change nothing; logging in is how a session starts
-NOT_STATE_CHANGING = {("POST", "/orders/preview"), ("POST", "/addresses/parse"), ("POST", "/auth/login"),
-                      ("POST", "/pay/notify")}
+# read-only despite POST (a quote, a parser, logging in, WeChat's notifications): tests/handler/admin_calls
+NOT_STATE_CHANGING = not_state_changing()
 
 
 def test_a_blocked_buyer_can_read_but_change_nothing_until_unblocked(api: Api) -> None:
@@ -226,7 +211,7 @@ def _permission_of(route: tuple[str, str]) -> str:
 
     fn = next(f for f in Template().functions() if any((r.method, r.path) == route for r in f.routes))
     source = (fn.code_uri / "app.py").read_text()
-    constant = _re.search(r"Depends\(staff_with\((\w+)\)\)", source)
+    constant = _re.search(r"Depends\(staff_(?:with|pending|member_with)\((\w+)\)\)", source)
     assert constant, f"{fn.logical_id} declares no permission"
     from shop.staff import roles
 
@@ -237,8 +222,9 @@ def _permission_of(route: tuple[str, str]) -> str:
 def test_each_role_can_do_exactly_its_table(api: Api, role: str) -> None:
     from shop.staff import roles
 
-    token = merchant_token(f"staff-{role.replace('_', '-')}", role=role)
     for route, (path, body) in _admin_calls(api).items():
+        # a fresh token per call: some routes end the caller's own sessions (sign-out-everywhere)
+        token = merchant_token(f"staff-{role.replace('_', '-')}", role=role)
         permission = _permission_of(route)
         reply = api.request(route[0], path, json_body=body, token=token)
         if roles.allows(role, permission):

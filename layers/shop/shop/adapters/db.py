@@ -231,6 +231,13 @@ def update_if(**update_item: Any) -> bool:
     return True
 
 
+def update_with(entry: dict[str, Any], **update_item: Any) -> bool:
+    """``update_if`` and one more action (an audit entry, shop.core.audit) in a single transaction:
+    True when both were written, False when the update's condition did not hold (then neither was)."""
+    update = {"TableName": table(), **update_item}
+    return transact([{"Update": update}, entry])
+
+
 def is_transient(exc: BaseException) -> bool:
     if error_code(exc) in TRANSIENT_CODES:
         return True

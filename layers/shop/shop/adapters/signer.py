@@ -52,8 +52,10 @@ def signing_key(audience: str = tokens.SHOPPER) -> tuple[Any, str]:
     return key, kid
 
 
-def issue(subject: str, *, audience: str = tokens.SHOPPER, now: int | None = None, ttl: int | None = None) -> tuple[str, int]:
-    """A new token for ``subject`` (a user id, or a merchant's name) and its expiry (epoch seconds)."""
+def issue(subject: str, *, audience: str = tokens.SHOPPER, now: int | None = None, ttl: int | None = None,
+          session_id: str | None = None) -> tuple[str, int]:
+    """A new token for ``subject`` (a user id, or a merchant's name) and its expiry (epoch seconds);
+    ``session_id`` becomes the ``sid`` claim (a staff sign-in)."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
 
@@ -62,9 +64,10 @@ def issue(subject: str, *, audience: str = tokens.SHOPPER, now: int | None = Non
     expires = issued + (ttl if ttl is not None else setting_int(TTL_SETTINGS[audience]))
     compact = {"separators": (",", ":")}
     head = tokens.b64encode(json.dumps(tokens.header(kid), **compact).encode())
-    claims = tokens.b64encode(
-        json.dumps({"sub": subject, "aud": audience, "iat": issued, "exp": expires}, **compact).encode()
-    )
+    body: dict[str, object] = {"sub": subject, "aud": audience, "iat": issued, "exp": expires}
+    if session_id is not None:
+        body["sid"] = session_id
+    claims = tokens.b64encode(json.dumps(body, **compact).encode())
     signing_input = f"{head}.{claims}".encode("ascii")
     signature = key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
     return f"{head}.{claims}.{tokens.b64encode(signature)}", expires

@@ -17,7 +17,8 @@ once the tokens it signed have expired - nobody is logged out. Public keys are n
 verifying needs no Secrets Manager call and no compiled crypto library (pure-Python RSA
 verification, shop.adapters.rsa), and a function that can verify cannot sign.
 
-Claims: ``sub`` (the shop's user id, or the merchant's name), ``aud``, ``iat``, ``exp``; no WeChat
+Claims: ``sub`` (the shop's user id, or the merchant's name), ``aud``, ``iat``, ``exp``, and for a
+staff member's signed-in session ``sid`` (which sign-in, so one device can be signed out); no WeChat
 identifiers. Whether a valid token may still act (a blocked shopper, a revoked merchant token) is
 the contexts' business (shop.users, shop.staff), asked by the edge (shop.edge.auth).
 """
@@ -52,6 +53,7 @@ class Session:
     audience: str
     issued_at: int
     expires_at: int
+    session_id: str | None = None  # ``sid``: the sign-in (device) a staff access token belongs to
 
 
 def b64encode(raw: bytes) -> str:
@@ -120,11 +122,12 @@ def verify(token: str, *, audience: str = SHOPPER, now: int | None = None) -> Se
     try:
         claims = json.loads(b64decode(claims_b64))
         session = Session(user_id=claims["sub"], audience=claims["aud"], issued_at=claims["iat"],
-                          expires_at=claims["exp"])
+                          expires_at=claims["exp"], session_id=claims.get("sid"))
     except (binascii.Error, ValueError, KeyError, TypeError):
         raise invalid() from None
     if not isinstance(session.user_id, str) or not session.user_id or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in (session.issued_at, session.expires_at)):
+            isinstance(v, int) and not isinstance(v, bool) for v in (session.issued_at, session.expires_at)) or not (
+            session.session_id is None or isinstance(session.session_id, str)):
         raise invalid()
     if session.audience != audience:
         raise invalid("This token is not valid here.")

@@ -55,6 +55,25 @@ def error_response(err: ShopError) -> Response:
     )
 
 
+# a calendar day in a query string (Beijing business days: the route's description says so)
+DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def query_day(value: str | None, name: str) -> Any:
+    """``value`` (YYYY-MM-DD, already matched against DAY) as a date, None when absent; a day that
+    does not exist (2026-02-30) is a 400 invalid_date naming the parameter."""
+    from datetime import date
+
+    from shop.core.errors import InvalidRequest
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidRequest(f"{name} 不是有效的日期（YYYY-MM-DD）。", code="invalid_date") from None
+
+
 def ok(body: Any, *, cache: str = NO_STORE, status: int = 200) -> Response:
     """A JSON response; ``body`` may be a pydantic model (serialized by the resolver)."""
     return Response(status_code=status, content_type=JSON, body=body, headers={"Cache-Control": cache})

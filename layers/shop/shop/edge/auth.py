@@ -18,10 +18,11 @@ and audiences.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from aws_lambda_powertools.event_handler.request import Request
 
-from shop.adapters.tokens import CHALLENGE, MERCHANT, SHOPPER, invalid, verify
+from shop.adapters.tokens import CHALLENGE, MERCHANT, SHOPPER, Session, invalid, verify
 from shop.core.errors import Unauthorized
 
 
@@ -73,6 +74,69 @@ def staff_with(permission: str) -> Callable[[Request], str]:
 
     current_staff.__name__ = f"staff_with_{permission.replace('.', '_')}"
     return current_staff
+
+
+class StaffMember:
+    """Who is calling an /admin route and with which role (for routes whose answer depends on the
+    role beyond the route's permission, e.g. masked contact details)."""
+
+    def __init__(self, name: str, role: str) -> None:
+        self.name, self.role = name, role
+
+    def may(self, permission: str) -> bool:
+        from shop.staff import roles
+
+        return roles.allows(self.role, permission)
+
+
+def staff_member_with(permission: str) -> Callable[[Request], StaffMember]:
+    """staff_with, giving the role too (the same one GetItem)."""
+
+    def current_member(request: Request) -> StaffMember:
+        from shop.staff import sessions
+
+        session = verify(bearer_token(request.headers.get("authorization")), audience=MERCHANT)
+        return StaffMember(session.user_id, sessions.require_current(session, permission))
+
+    current_member.__name__ = f"staff_member_with_{permission.replace('.', '_')}"
+    return current_member
+
+
+class PendingStaff:
+    """A verified merchant token whose account check is still to come: for read routes that fetch
+    the account together with their own items in one BatchGetItem (``key`` is the account's key;
+    ``confirm(item)`` runs the same check as staff_with on what came back, before anything is shown).
+    """
+
+    def __init__(self, session: Session, permission: str) -> None:
+        self.session, self.permission, self.name = session, permission, session.user_id
+        self.confirmed = False
+
+    @property
+    def key(self) -> dict[str, dict[str, str]]:
+        from shop.staff import sessions
+
+        return sessions.account_key(self.name)
+
+    def confirm(self, item: dict[str, Any] | None) -> str:
+        from shop.staff import sessions
+
+        role = sessions.check(self.session, self.permission, item)
+        self.confirmed = True
+        return role
+
+
+def staff_pending(permission: str) -> Callable[[Request], PendingStaff]:
+    """Route dependency for /admin read routes that fold the account check into their own read
+    (one round trip): the token is verified here, the account in the handler (PendingStaff.confirm).
+    """
+
+    def pending_staff(request: Request) -> PendingStaff:
+        session = verify(bearer_token(request.headers.get("authorization")), audience=MERCHANT)
+        return PendingStaff(session, permission)
+
+    pending_staff.__name__ = f"staff_pending_{permission.replace('.', '_')}"
+    return pending_staff
 
 
 # OpenAPI security requirement for routes that depend on current_user or staff_with.
