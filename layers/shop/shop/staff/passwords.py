@@ -27,7 +27,9 @@ def _derive(password: str, salt: bytes, log2_n: int, r: int, p: int) -> bytes:
                           maxmem=2 * 128 * r * n + (1 << 20))
 
 
-def hash_password(password: str, *, log2_n: int = LOG2_N, r: int = R, p: int = P) -> str:
+def hash_password(password: str, *, log2_n: int | None = None, r: int | None = None, p: int | None = None) -> str:
+    """The stored form of ``password``, with the current parameters unless others are given."""
+    log2_n, r, p = log2_n or LOG2_N, r or R, p or P
     salt = secrets.token_bytes(SALT_BYTES)
     digest = _derive(password, salt, log2_n, r, p)
     return "$".join(["scrypt", str(log2_n), str(r), str(p), base64.b64encode(salt).decode(),
@@ -70,3 +72,17 @@ def strength_problem(password: str) -> str | None:
     if len(set(password)) < 4:
         return "密码过于简单，请混用不同的字符。"
     return None
+
+
+# The names the staff context uses (``passwords.hash`` when an invitation is accepted or the owner
+# is created, ``passwords.verify`` at sign-in).
+hash = hash_password  # noqa: A001 - the module's verb, not the builtin
+verify = verify_password
+
+
+def spend_check_time(password: str) -> None:
+    """The work of one check with the current parameters, for a sign-in whose name has no account
+    (or no password yet): it is refused in the same time as a wrong password, so the time of a
+    refusal does not tell which names exist."""
+    candidate = password if MIN_LENGTH <= len(password) <= MAX_LENGTH else "x" * MIN_LENGTH
+    hmac.compare_digest(_derive(candidate, b"\0" * SALT_BYTES, LOG2_N, R, P), b"\0" * HASH_BYTES)
