@@ -15,7 +15,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help deps dev test test-fast lint build lock check-locks audit bench openapi session-keys merchant-token ci clean
+.PHONY: help deps dev test test-fast lint build lock check-locks audit bench openapi session-keys merchant-token owner ci clean
 
 help:
 	@echo "make dev      serve the whole API on http://127.0.0.1:3000 (moto + WeChat simulator, seeded)"
@@ -28,6 +28,7 @@ help:
 	@echo "make openapi  regenerate docs/openapi.json and the fallback route table from the code"
 	@echo "make session-keys   new key pairs for session and merchant tokens (ARGS='--only session|merchant-token')"
 	@echo "make merchant-token a token for /admin from the running local stack (ARGS='[--name N] [--hours H] [--revoke]')"
+	@echo "make owner          create the shop's owner on the running local stack (ARGS='--name N'; password asked, or OWNER_PASSWORD)"
 
 # The virtualenvs install locks only (whole trees, hashes checked): requirements*.txt hold the direct
 # requirements, `make lock` resolves them (.ci/deps.py; docs/configuration.md, "Dependencies").
@@ -78,6 +79,7 @@ bench: deps
 	$(PY) -m bench.coldstart
 	$(PY) -m bench.roundtrips
 	$(PY) -m bench.timers
+	$(PY) -m bench.export
 	$(PY) -m bench.cost
 
 openapi: deps
@@ -89,6 +91,9 @@ session-keys: deps
 
 merchant-token: deps
 	$(PY) -m infra.tools.merchant_token $(ARGS)
+
+owner: deps
+	$(PY) -m infra.tools.owner $(ARGS)
 
 ci: audit test lint build
 

@@ -6,9 +6,12 @@ the local stack (`make merchant-token`):
       --event '{"merchant": "owner", "hours": 8}'
   sam remote invoke MerchantTokensFunction --stack-name minishop-prod \
       --event '{"action": "revoke", "merchant": "owner"}'
+  sam remote invoke MerchantTokensFunction --stack-name minishop-prod --event-file owner.json
+      # owner.json: {"action": "create_owner", "merchant": "boss", "password": "..."} (make owner locally)
 
 It is the only function that can read the merchant-token private key (shop.staff.accounts has the
-rules). Answers {"merchant", "token", "expires_at"} or {"merchant", "tokens_valid_after"}; a bad
+rules). Answers {"merchant", "token", "expires_at"}, {"merchant", "tokens_valid_after"} or, for
+create_owner (the shop's owner with a password, once per shop), {"merchant", "role", "created_at"}; a bad
 event or an unknown merchant answers {"error": {"code", "message", "details"}}, the shop's one error
 shape, and never a token.
 """
@@ -32,7 +35,8 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
         details = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
         return error_payload("invalid_request", "The event is not a valid merchant token request.", details)
     try:
-        result = accounts.issue(request) if request.action == "issue" else accounts.revoke(request)
+        action = {"issue": accounts.issue, "revoke": accounts.revoke, "create_owner": accounts.create_owner}[request.action]
+        result = action(request)
     except ShopError as err:
         return error_payload(err.code, err.message, err.details)
     return result.model_dump()
