@@ -116,6 +116,14 @@ def product_items(product: ProductInput, category_name: str = "") -> list[dict[s
             "sort_weight": product.sort_weight,
             "status": product.status,
             "updated_at": iso(now_utc()),
+            # what catalog management (shop.catalog.manage) reads back: version, the matrix, its indexes
+            "version": 1,
+            "matrix": [{"id": s.id, "specs": s.specs, "code": None, "price": s.price} for s in product.skus],
+            "retired": [],
+            "admin_search": normalize_search(" ".join([product.title, product.subtitle or "", category_name,
+                                                       *product.tags, product.id])),
+            "gsi1pk": "ADMIN_PRODUCTS", "gsi1sk": f"{_epoch_ms(created_at):013d}#{product.id}",
+            "gsi2pk": f"ADMIN_PRODUCTS#{product.status}", "gsi2sk": f"{_epoch_ms(created_at):013d}#{product.id}",
         }
     ]
     for position, sku in enumerate(product.skus):
@@ -133,6 +141,7 @@ def product_items(product: ProductInput, category_name: str = "") -> list[dict[s
                 "cover_url": sku.image_url or product.images[0],
                 "product_status": product.status,
                 "sold": 0,
+                "stock_opening": sku.stock,  # the stock ledger's opening balance (shop.catalog.ledger)
                 **sku.model_dump(exclude={"id", "max_per_order", "limit_per_buyer"}),
                 **sku.model_dump(include={"max_per_order", "limit_per_buyer"}, exclude_none=True),
             }
@@ -173,7 +182,7 @@ def put_product(product: ProductInput, category_name: str = "") -> None:
         ExpressionAttributeValues={":pk": {"S": f"PRODUCT#{product.id}"}},
         ProjectionExpression="PK, SK",
     ).get("Items", [])
-    keep = {i["SK"] for i in items}
+    keep = {i["SK"] for i in items} | {k["SK"]["S"] for k in existing if k["SK"]["S"].startswith("STOCKLOG#")}
     ops: list[dict[str, Any]] = [{"Put": {"TableName": db.table(), "Item": db.to_item(i)}} for i in items]
     ops += [{"Delete": {"TableName": db.table(), "Key": key}} for key in existing if key["SK"]["S"] not in keep]
     if len(ops) > 100:

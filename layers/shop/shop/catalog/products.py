@@ -6,6 +6,8 @@ Items in the shop table (docs/data-model.md has the full table):
   PK=CATALOG        SK=CATEGORY#<id>          a category
   PK=PRODUCT#<id>   SK=META                   a product
   PK=PRODUCT#<id>   SK=SKU#<sku_id>           a SKU: specs, price, stock
+  PK=PRODUCT#<id>   SK=STOCKLOG#<sku>#<ns>#<r>  a move of a SKU's stock (shop.catalog.ledger)
+  PK=SKUCODES       SK=SHARD#<n>              the shop's SKU codes (shop.catalog.manage)
   PK=PRODUCT#<id>   SK=LISTING#<scope>        a listing entry for an on-sale product, scope ALL or
                                               CAT#<category_id>; it carries the product summary,
                                               the search text and one rank per sort, indexed by
@@ -65,7 +67,8 @@ def list_categories() -> list[Category]:
         KeyConditionExpression="PK = :pk AND begins_with(SK, :sk)",
         ExpressionAttributeValues={":pk": {"S": "CATALOG"}, ":sk": {"S": "CATEGORY#"}},
     )
-    categories = [Category.model_validate(db.from_item(i)) for i in resp.get("Items", [])]
+    # a hidden category (the merchant's 隐藏) is not offered to shoppers
+    categories = [Category.model_validate(item) for item in map(db.from_item, resp.get("Items", [])) if not item.get("hidden")]
     return sorted(categories, key=lambda c: (c.sort, c.id))
 
 
@@ -156,8 +159,8 @@ def get_product(product_id: str) -> ProductDetail:
     not the listing entries, which sort before META)."""
     resp = db.client().query(
         TableName=db.table(),
-        KeyConditionExpression="PK = :pk AND SK >= :meta",
-        ExpressionAttributeValues={":pk": {"S": f"PRODUCT#{product_id}"}, ":meta": {"S": "META"}},
+        KeyConditionExpression="PK = :pk AND SK BETWEEN :meta AND :end",  # not the stock ledger (STOCKLOG#)
+        ExpressionAttributeValues={":pk": {"S": f"PRODUCT#{product_id}"}, ":meta": {"S": "META"}, ":end": {"S": "SKU$"}},
     )
     meta: dict[str, Any] | None = None
     skus: list[dict[str, Any]] = []
@@ -165,7 +168,7 @@ def get_product(product_id: str) -> ProductDetail:
         item = db.from_item(raw)
         if item["SK"] == "META":
             meta = item
-        elif item["SK"].startswith("SKU#"):
+        elif item["SK"].startswith("SKU#") and item.get("product_status") != "retired":  # removed from the matrix
             skus.append(item)
     if meta is None or meta.get("status") != "on_sale":
         raise NotFound("No such product.", code="product_not_found")
