@@ -49,6 +49,12 @@ HANDLER_TESTS = ROOT / "tests" / "handler"
 # REFS below) and out of the recorded calls.
 TABLE = "arn:dynamodb:table/{}"
 SECRET = "arn:secretsmanager:secret/{}"
+S3_OBJECT = "arn:aws:s3:::{}/{}"
+# The account and stack the tests resolve the template for: a bucket whose name the template builds
+# (MediaBucket: from the account and the stack id, see template.yaml) has that name in the tests too
+# (tests/handler/test_media.py), so a role's S3 resources and the recorded calls name the same ARNs.
+TEST_REFS = {"AWS::AccountId": "123456789012", "AWS::Partition": "aws",
+             "AWS::StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/minishop-test/6f1c2e3d-0a1b-4c2d-8e3f-000000000000"}
 
 
 def table_arn(logical_id: str, index: str | None = None) -> str:
@@ -86,6 +92,9 @@ def needs(service: str, operation: str, params: dict[str, Any], function: str, t
         if operation == "TransactGetItems":
             return {("dynamodb:GetItem", on(item["Get"]["TableName"])) for item in params["TransactItems"]}
         return {(f"dynamodb:{operation}", "*")}  # PartiQL and the rest: allowed by no role, so named
+    if service == "s3":
+        action = {"HeadObject": "GetObject"}.get(operation, operation)  # IAM has no HeadObject action
+        return {(f"s3:{action}", S3_OBJECT.format(params.get("Bucket", "?"), params.get("Key", "")))}
     if service == "secretsmanager" and "SecretId" in params:
         return {(f"secretsmanager:{operation}", _secret_resource(params["SecretId"], function, template))}
     return {(f"{service}:{operation}", "*")}
@@ -219,12 +228,18 @@ class _Refs(dict):
                 self[logical_id] = logical_id
             elif kind == "AWS::SecretsManager::Secret":
                 self[logical_id] = SECRET.format(logical_id)
+            elif kind == "AWS::S3::Bucket":
+                name = res.get("Properties", {}).get("BucketName")
+                name = template.resolve(name, TEST_REFS) if name else f"test-{logical_id.lower()}"
+                self[logical_id] = name
+                self[f"{logical_id}.Arn"] = f"arn:aws:s3:::{name}"
             else:
                 self[logical_id] = f"ref:{logical_id}"
                 self[f"{logical_id}.Arn"] = f"arn:{kind}/{logical_id}"
                 self[f"{logical_id}.QueueName"] = f"queue:{logical_id}"
         for name in template.raw.get("Parameters", {}):
             self.setdefault(name, f"param:{name}")
+        self.update(TEST_REFS)
 
     def __missing__(self, key: str) -> str:
         return f"ref:{key}"

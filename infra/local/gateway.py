@@ -464,7 +464,7 @@ class Gateway:
         self.run_schedules = run_schedules
         # functions with no trigger at all (the operator's, e.g. MerchantTokens): invoked directly with
         # "POST /_local/invoke/<FunctionLogicalId>" and the event as the body, as `sam remote invoke` does
-        self.direct = {f.logical_id for f in functions if not (f.routes or f.schedules or f.streams)}
+        self.direct = {f.logical_id for f in functions if not (f.routes or f.schedules or f.streams or f.s3)}
         # more local control paths ("POST /_local/streams/drain" -> handler(body) -> (status, json))
         self.controls: dict[str, Callable[[bytes], tuple[int, Any]]] = {}
         self._stopping = threading.Event()

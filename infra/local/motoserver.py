@@ -133,10 +133,13 @@ class _QuietHandler(MotoRequestHandler):
 
 
 class MotoServer:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0,
+                 wrap: Callable[[Callable[..., Iterable[bytes]]], Callable[..., Iterable[bytes]]] | None = None) -> None:
+        """``wrap``: WSGI middleware in front of moto (inside the one lock), e.g. infra.local.s3events."""
         roll_back_touched_items()
         bound_stream_iterators()
-        app = _OneAtATime(DomainDispatcherApplication(create_backend_app))
+        backend_app: Callable[..., Iterable[bytes]] = DomainDispatcherApplication(create_backend_app)
+        app = _OneAtATime(wrap(backend_app) if wrap else backend_app)
         self._server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="moto", daemon=True)
 

@@ -67,6 +67,26 @@ class StreamSource:
     filters: tuple[str, ...] = ()  # FilterCriteria patterns, JSON text
 
 
+@dataclass(frozen=True)
+class S3Source:
+    """An S3 event source of a function (SAM ``Type: S3``; the bucket is in the same template)."""
+
+    name: str  # the event's name in the template (S3's configurationId)
+    bucket: str  # logical id of the bucket
+    events: tuple[str, ...]  # s3:ObjectCreated:* ...
+    prefix: str = ""
+    suffix: str = ""
+
+
+def _s3_source(name: str, props: dict[str, Any]) -> S3Source:
+    bucket = props["Bucket"]
+    if not (isinstance(bucket, dict) and "Ref" in bucket):
+        raise ValueError("the local stack reads S3 events whose Bucket is !Ref <a bucket of this template>")
+    events = props["Events"] if isinstance(props["Events"], list) else [props["Events"]]
+    rules = {r["Name"].lower(): r["Value"] for r in (props.get("Filter") or {}).get("S3Key", {}).get("Rules", [])}
+    return S3Source(name, bucket["Ref"], tuple(events), rules.get("prefix", ""), rules.get("suffix", ""))
+
+
 @dataclass
 class FunctionSpec:
     logical_id: str
@@ -78,6 +98,7 @@ class FunctionSpec:
     routes: list[Route] = field(default_factory=list)
     schedules: list[str] = field(default_factory=list)  # "rate(1 minute)", from Schedule events
     streams: list[StreamSource] = field(default_factory=list)  # from DynamoDB events
+    s3: list[S3Source] = field(default_factory=list)  # from S3 events
 
     @property
     def module(self) -> str:
@@ -139,6 +160,9 @@ class Template:
     def tables(self) -> dict[str, dict[str, Any]]:
         return {k: v["Properties"] for k, v in self.of_type("AWS::DynamoDB::Table").items()}
 
+    def buckets(self) -> dict[str, dict[str, Any]]:
+        return {k: v.get("Properties", {}) for k, v in self.of_type("AWS::S3::Bucket").items()}
+
     def functions(self) -> list[FunctionSpec]:
         specs = []
         for logical_id, res in self.of_type("AWS::Serverless::Function").items():
@@ -153,7 +177,10 @@ class Template:
                 memory=int(props.get("MemorySize", 128)),
                 environment=env,
             )
-            for event in (res["Properties"].get("Events") or {}).values():
+            for event_name, event in (res["Properties"].get("Events") or {}).items():
+                if event.get("Type") == "S3":
+                    spec.s3.append(_s3_source(event_name, event["Properties"]))
+                    continue
                 if event.get("Type") == "Schedule":
                     spec.schedules.append(str(event["Properties"]["Schedule"]))
                     continue
@@ -208,6 +235,12 @@ class Template:
             return all(self.resolve(arg, refs))
         if key == "Fn::Or":
             return any(self.resolve(arg, refs))
+        if key == "Fn::Select":
+            index, items = self.resolve(arg, refs)
+            return items[int(index)]
+        if key == "Fn::Split":
+            sep, text = self.resolve(arg, refs)
+            return str(text).split(sep)
         if key == "Fn::Join":
             sep, parts = arg
             return sep.join(str(p) for p in self.resolve(parts, refs))
