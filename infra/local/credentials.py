@@ -60,11 +60,13 @@ SECRETS = {
         "wechatpay_public_key_id",
         "wechatpay_public_key",
     ),
+    "WeChatPushSecret": ("wechat_push_token", "wechat_push_aes_key"),
 }
 SECRET_KEYS = tuple(key for keys in SECRETS.values() for key in keys)
 # the environment variables that name a secret (shop.adapters.config.SECRET_OF): unset locally unless
 # the stack runs with --secrets-manager
-SECRET_VARIABLES = ("SESSION_KEY_SECRET_ID", "MERCHANT_TOKEN_SECRET_ID", "WECHAT_SECRET_ID", "WECHATPAY_SECRET_ID")
+SECRET_VARIABLES = ("SESSION_KEY_SECRET_ID", "MERCHANT_TOKEN_SECRET_ID", "WECHAT_SECRET_ID", "WECHATPAY_SECRET_ID",
+                    "WECHAT_PUSH_SECRET_ID")
 
 
 def ensure(directory: Path = DEV_DIR) -> dict[str, Any]:
@@ -87,6 +89,8 @@ def ensure(directory: Path = DEV_DIR) -> dict[str, Any]:
         "wechatpay_merchant_serial_no": secrets.token_hex(20).upper(),
         "wechatpay_apiv3_key": _alnum(32),
         "wechatpay_public_key_id": "PUB_KEY_ID_" + "".join(secrets.choice(string.digits) for _ in range(32)),
+        "wechat_push_token": _alnum(32),  # the message push Token (MP admin: 消息推送)
+        "wechat_push_aes_key": _alnum(43),  # its EncodingAESKey: 43 characters, base64 of 32 bytes
     }
     if not generated.keys() <= creds.keys():
         creds = {**generated, **creds}

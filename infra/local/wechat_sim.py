@@ -20,6 +20,9 @@ Mini-program code (POST /wxa/getwxacodeunlimit?access_token=...)
 Inspection (GET /_sim/openid?code=...)
   Which openid a code maps to.
 
+Shipping management (POST /wxa/sec/order/..., get_delivery_list) and message pushes to the shop:
+see wechat_shipping_sim.py (``sim.shipping``).
+
 WeChat Pay API v3 (/v3/..., and the user's side under /_sim/pay...): see wechatpay_sim.py.
 """
 
@@ -65,6 +68,9 @@ class WeChatSimulator:
         self._token: tuple[str, float] | None = None
         self._lock = threading.Lock()
         self.calls: deque[str] = deque(maxlen=1000)
+        from infra.local.wechat_shipping_sim import ShippingSimulator
+
+        self.shipping = ShippingSimulator(self)
         sim = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -136,6 +142,10 @@ class WeChatSimulator:
             token, expires = self._token
         return {"access_token": token, "expires_in": int(expires - now)}
 
+    def token_valid(self, token: str | None) -> bool:
+        with self._lock:
+            return self._token is not None and self._token[0] == token and self._token[1] > time.time()
+
     def _wxacode(self, query: dict[str, str], body: dict[str, Any]) -> tuple[int, bytes, str]:
         def error(errcode: int, errmsg: str) -> tuple[int, bytes, str]:
             return 200, json.dumps({"errcode": errcode, "errmsg": errmsg}).encode(), "application/json; charset=utf-8"
@@ -168,7 +178,15 @@ class WeChatSimulator:
             self._send(req, status, data, headers)
             return
         status, payload = 200, None
-        if method == "GET" and url.path == "/sns/jscode2session":
+        if url.path.startswith(("/wxa/sec/order/", "/cgi-bin/express/", "/_sim/shipping/", "/_sim/push")):
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                body = None
+            answer = (self.shipping.handle(method, url.path, query, body) if isinstance(body, dict)
+                      else (200, {"errcode": 47001, "errmsg": "data format error"}))
+            status, payload = answer if answer is not None else (404, {"errcode": 404, "errmsg": "not found"})
+        elif method == "GET" and url.path == "/sns/jscode2session":
             payload = self._code2session(query)
         elif method == "POST" and url.path == "/cgi-bin/stable_token":
             try:

@@ -1,0 +1,25 @@
+"""GET /admin/shipping/issues - what needs the merchant: shipping uploads WeChat refused for good, and
+orders WeChat reminded the shop to ship (trade_manage_remind_shipping) that are still unshipped."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+
+from shop.buying import shipments
+from shop.buying.models.shipping import ShippingIssues
+from shop.edge.api import create_app, lambda_handler_for, ok
+from shop.edge.auth import BEARER, staff_with
+from shop.edge.openapi import responses
+from shop.staff.roles import ORDERS_READ
+
+app = create_app()
+
+
+@app.get("/admin/shipping/issues", summary="Failed shipping uploads and WeChat's reminders to ship", tags=["admin"],
+         security=BEARER, responses=responses(ShippingIssues, 401, 403))
+def shipping_issues(merchant: Annotated[str, Depends(staff_with(ORDERS_READ))]) -> Response[ShippingIssues]:
+    return ok(shipments.issues())
+
+
+lambda_handler = lambda_handler_for(app)
