@@ -31,11 +31,34 @@ The user's side (what wx.requestPayment would do), and inspection:
        refund 403 NOT_ENOUGH (balance short), 429 FREQUENCY_LIMITED, 500 SYSTEM_ERROR are WeChat Pay's
        "try later"; 400 PARAM_ERROR / INVALID_REQUEST are final
   POST /_sim/latency {"seconds": 1}   every /v3 call takes that long (0 to stop)
+
+Bills (对账单), for reconciliation (docs/reconciliation.md):
+  GET  /v3/bill/tradebill?bill_date=YYYY-MM-DD&bill_type=ALL|SUCCESS|REFUND[&tar_type=GZIP]
+       -> {"hash_type": "SHA1", "hash_value", "download_url"} for a Beijing day whose bill is out:
+       400 NO_STATEMENT_EXIST for today, a day in the future or a day without any transaction,
+       400 STATEMENT_CREATING for yesterday before BILL_READY_HOUR (10:00 Beijing), 400 PARAM_ERROR
+       for a malformed date or one more than 3 months back
+  GET  /v3/billdownload/file?token=...   (signed like every /v3 call; the body is not signed)
+       -> the bill file, valid BILL_URL_SECONDS: a header line, one line per payment (SUCCESS, on
+          the day it succeeded) and per refund (REFUND, on the day WeChat Pay accepted it, with its
+          status then), the summary header and the summary line; every field after a backtick,
+          amounts in yuan; gzipped when tar_type=GZIP was asked (the hash is of the plain file)
+  Test helpers (WeChat Pay's side of things going wrong):
+  POST /_sim/pay/bills/payments {"out_trade_no", "total"}   a payment WeChat Pay has and the shop
+       never heard of (no notification)
+  POST /_sim/pay/bills/drop {"out_no"}      leave this payment or refund out of the bill
+  POST /_sim/pay/bills/tamper {"out_no", "amount"}   give this row another amount (fen); the hash
+       announced is the tampered file's, so the bill verifies and the amounts differ
+  POST /_sim/pay/bills/faults {"hash": N}   the next N tradebill answers announce a wrong hash
+  ``bill_clock`` (a callable, epoch seconds) is the simulator's notion of "now" for bills only, so a
+  test can ask for yesterday's bill of what it paid today
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
 import json
 import re
 import secrets
@@ -60,6 +83,31 @@ RETRY_SCHEDULE = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 108
 _AUTH_RE = re.compile(r'(\w+)="([^"]*)"')
 _OUT_TRADE_NO = re.compile(r"^[A-Za-z0-9_\-|*]{6,32}$")
 _OUT_REFUND_NO = re.compile(r"^[A-Za-z0-9_\-|*@]{1,64}$")
+BILL_READY_HOUR = 10  # Beijing hour from which yesterday's bill can be fetched ("after 10:00")
+BILL_URL_SECONDS = 300  # a download_url's lifetime (5 min per the current pages; the old wiki says 30 s)
+BILL_DAYS = 92  # bills cover the last 3 months
+BILL_HEADER = ("交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,"
+               "货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,"
+               "商户数据包,手续费,费率,订单金额,申请退款金额,费率备注")
+BILL_SUMMARY_HEADER = "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额"
+# the refund states as the bill writes them (the v3 API says CLOSED / ABNORMAL)
+BILL_REFUND_STATUS = {"SUCCESS": "SUCCESS", "PROCESSING": "PROCESSING", "CLOSED": "REFUNDCLOSE", "ABNORMAL": "CHANGE"}
+FEE_PER_MILLE = 6  # 0.60%
+
+
+def yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def _fee(fen: int) -> int:
+    """The 0.6% fee, rounded half up to the fen (negative amounts: a refund gives fee back)."""
+    value = (abs(fen) * FEE_PER_MILLE + 500) // 1000
+    return -value if fen < 0 else value
+
+
+def _beijing_day(rfc3339: str) -> str:
+    return datetime.fromisoformat(rfc3339).astimezone(CST).date().isoformat()
 
 
 def _now_rfc3339() -> str:
@@ -102,6 +150,12 @@ class WeChatPaySimulator:
         self.faults: dict[str, list[tuple[int, str, str]]] = {}
         self.latency = 0.0  # seconds every /v3 call takes (set_latency(); WeChat Pay having a slow day)
         self._lock = threading.RLock()
+        # bills: "now" for bills, rows left out or changed, wrong hashes to announce, files to download
+        self.bill_clock = time.time
+        self.bill_dropped: set[str] = set()
+        self.bill_tampered: dict[str, int] = {}
+        self.bill_bad_hashes = 0
+        self.bill_files: dict[str, tuple[float, bytes]] = {}
 
     # ------------------------------------------------------------ signatures
     def sign(self, message: bytes) -> str:
@@ -389,8 +443,126 @@ class WeChatPaySimulator:
             self.send(r["notify_url"], f"REFUND.{status}", "refund", resource, summary, out_refund_no)
         return view
 
+    # ------------------------------------------------------------ bills
+    def add_payment(self, out_trade_no: str, total: int, openid: str = "o-bill-only") -> dict[str, Any]:
+        """A payment WeChat Pay took that the shop never heard of: no prepay, no notification."""
+        if not isinstance(total, int) or isinstance(total, bool) or total <= 0:
+            raise PayError(400, "PARAM_ERROR", "total 应为正整数(分)")
+        if not isinstance(out_trade_no, str) or not _OUT_TRADE_NO.match(out_trade_no):
+            raise PayError(400, "PARAM_ERROR", "out_trade_no 格式错误")
+        with self._lock:
+            if out_trade_no in self.transactions:
+                raise PayError(400, "INVALID_REQUEST", "201 商户订单号重复")
+            self.transactions[out_trade_no] = {
+                "appid": self.app_id, "mchid": self.mch_id, "description": "账单外支付", "out_trade_no": out_trade_no,
+                "notify_url": "", "payer": {"openid": openid}, "amount": {"total": total, "currency": "CNY"},
+                "attach": "", "time_expire": None, "request": {}, "prepay_id": "wx" + secrets.token_hex(14),
+                "trade_state": "SUCCESS", "trade_state_desc": "支付成功", "refunded": 0,
+                "success_time": _now_rfc3339(),
+                "transaction_id": "42" + datetime.now(CST).strftime("%Y%m%d") + "".join(secrets.choice(string.digits) for _ in range(18)),
+            }
+            return self._transaction_view(self.transactions[out_trade_no])
+
+    def drop_from_bill(self, out_no: str) -> None:
+        """Leave a payment (out_trade_no) or a refund (out_refund_no) out of the bills."""
+        with self._lock:
+            self.bill_dropped.add(out_no)
+
+    def tamper_bill(self, out_no: str, amount: int) -> None:
+        """Write another amount (fen) in the bill for this payment or refund."""
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+            raise PayError(400, "PARAM_ERROR", "amount 应为正整数(分)")
+        with self._lock:
+            self.bill_tampered[out_no] = amount
+
+    def bill_file(self, day: str, bill_type: str = "ALL") -> bytes:
+        """The trade bill of a Beijing day, as WeChat Pay writes it: every field after a backtick,
+        amounts in yuan, detail lines then the summary."""
+        lines = [BILL_HEADER]
+        rows = settle_sum = refund_sum = fee_sum = order_sum = asked_sum = 0
+        with self._lock:
+            payments = sorted((t for t in self.transactions.values() if t.get("success_time")
+                               and _beijing_day(t["success_time"]) == day), key=lambda t: t["success_time"])
+            refunds = sorted((r for r in self.refunds.values() if _beijing_day(r["create_time"]) == day),
+                             key=lambda r: r["create_time"])
+            if bill_type in ("ALL", "SUCCESS"):
+                for t in payments:
+                    if t["out_trade_no"] in self.bill_dropped:
+                        continue
+                    total = self.bill_tampered.get(t["out_trade_no"], t["amount"]["total"])
+                    fee = _fee(total)
+                    fields = [t["success_time"][:19].replace("T", " "), t["appid"], t["mchid"], "0", "",
+                              t["transaction_id"], t["out_trade_no"], t["payer"]["openid"], "JSAPI", "SUCCESS",
+                              "OTHERS", "CNY", yuan(total), "0.00", "0", "0", "0.00", "0.00", "", "",
+                              t["description"].replace(",", "，"), t.get("attach", ""), yuan(fee), "0.60%",
+                              yuan(total), "0.00", ""]
+                    lines.append(",".join("`" + f for f in fields))
+                    rows += 1
+                    settle_sum, fee_sum, order_sum = settle_sum + total, fee_sum + fee, order_sum + total
+            if bill_type in ("ALL", "REFUND"):
+                for r in refunds:
+                    if r["out_refund_no"] in self.bill_dropped:
+                        continue
+                    t = self.transactions[r["out_trade_no"]]
+                    amount = self.bill_tampered.get(r["out_refund_no"], r["refund"])
+                    fee = _fee(-amount)
+                    fields = [r["create_time"][:19].replace("T", " "), t["appid"], t["mchid"], "0", "",
+                              t["transaction_id"], t["out_trade_no"], t["payer"]["openid"], "JSAPI", "REFUND",
+                              "OTHERS", "CNY", "0.00", "0.00", r["refund_id"], r["out_refund_no"], yuan(amount), "0.00",
+                              "ORIGINAL", BILL_REFUND_STATUS[r["status"]], t["description"].replace(",", "，"),
+                              t.get("attach", ""), yuan(fee), "0.60%", "0.00", yuan(amount), ""]
+                    lines.append(",".join("`" + f for f in fields))
+                    rows += 1
+                    refund_sum, fee_sum, asked_sum = refund_sum + amount, fee_sum + fee, asked_sum + amount
+        lines.append(BILL_SUMMARY_HEADER)
+        lines.append(",".join("`" + f for f in (str(rows), yuan(settle_sum), yuan(refund_sum), "0.00", yuan(fee_sum),
+                                                   yuan(order_sum), yuan(asked_sum))))
+        return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+    def trade_bill(self, query: dict[str, str], host: str) -> dict[str, Any]:
+        day, bill_type = query.get("bill_date", ""), query.get("bill_type", "ALL")
+        if bill_type not in ("ALL", "SUCCESS", "REFUND", "RECHARGE_REFUND"):
+            raise PayError(400, "PARAM_ERROR", "bill_type 参数错误")
+        if query.get("tar_type") not in (None, "GZIP"):
+            raise PayError(400, "PARAM_ERROR", "tar_type 参数错误")
+        try:
+            wanted = datetime.strptime(day, "%Y-%m-%d").date()
+        except ValueError:
+            raise PayError(400, "PARAM_ERROR", "bill_date 格式应为 YYYY-MM-DD") from None
+        now = datetime.fromtimestamp(self.bill_clock(), CST)
+        today = now.date()
+        if wanted >= today:
+            raise PayError(400, "NO_STATEMENT_EXIST", "账单文件不存在")
+        if (today - wanted).days > BILL_DAYS:
+            raise PayError(400, "PARAM_ERROR", "仅支持下载三个月内的账单")
+        if (today - wanted).days == 1 and now.hour < BILL_READY_HOUR:
+            raise PayError(400, "STATEMENT_CREATING", "账单生成中，请稍后再试")
+        with self._lock:
+            known = any(t.get("success_time") and _beijing_day(t["success_time"]) == day for t in self.transactions.values()) \
+                or any(_beijing_day(r["create_time"]) == day for r in self.refunds.values())
+        if not known:
+            raise PayError(400, "NO_STATEMENT_EXIST", "账单文件不存在")
+        data = self.bill_file(day, "ALL" if bill_type == "RECHARGE_REFUND" else bill_type)
+        digest = hashlib.sha1(data).hexdigest()  # noqa: S324 - WeChat Pay's hash_type is SHA1
+        with self._lock:
+            if self.bill_bad_hashes:
+                self.bill_bad_hashes -= 1
+                digest = hashlib.sha1(data + b"x").hexdigest()  # noqa: S324
+            token = _rand(40)
+            self.bill_files[token] = (time.time() + BILL_URL_SECONDS,
+                                      gzip.compress(data) if query.get("tar_type") == "GZIP" else data)
+        return {"hash_type": "SHA1", "hash_value": digest,
+                "download_url": f"http://{host}/v3/billdownload/file?token={token}"}
+
+    def download_bill(self, token: str) -> bytes:
+        with self._lock:
+            expires, data = self.bill_files.get(token, (0.0, b""))
+        if expires < time.time():
+            raise PayError(400, "INVALID_REQUEST", "下载链接已失效")
+        return data
+
     # ------------------------------------------------------------ error modes
-    APIS = ("jsapi", "query", "close", "refund", "query_refund")
+    APIS = ("jsapi", "query", "close", "refund", "query_refund", "tradebill", "billdownload")
 
     def inject(self, api: str, status: int, code: str, message: str = "", times: int = 1) -> None:
         """Answer the next ``times`` calls of ``api`` with this error, as WeChat Pay does: e.g.
@@ -427,6 +599,10 @@ class WeChatPaySimulator:
             return "refund"
         if path.startswith("/v3/refund/domestic/refunds/"):
             return "query_refund"
+        if path == "/v3/bill/tradebill":
+            return "tradebill"
+        if path == "/v3/billdownload/file":
+            return "billdownload"
         return None
 
     # ------------------------------------------------------------ HTTP
@@ -442,6 +618,10 @@ class WeChatPaySimulator:
             body = json.loads(raw) if raw else {}
             if not isinstance(body, dict):
                 raise PayError(400, "PARAM_ERROR", "请求体应为 JSON 对象")
+            if method == "GET" and path == "/v3/billdownload/file":  # the file itself: not JSON, not signed
+                return 200, self.download_bill(query.get("token", "")), {"Content-Type": "application/octet-stream"}
+            if method == "GET" and path == "/v3/bill/tradebill":
+                body = {"_host": headers.get("host", "127.0.0.1")}
             status, payload = 200, self._route(method, path, query, body)
         except PayError as err:
             status, payload = err.status, {"code": err.code, "message": err.message}
@@ -470,6 +650,23 @@ class WeChatPaySimulator:
         m = re.fullmatch(r"/v3/refund/domestic/refunds/([^/]+)", path)
         if m and method == "GET":
             return self.query_refund(m.group(1))
+        if method == "GET" and path == "/v3/bill/tradebill":
+            return self.trade_bill(query, str(body.get("_host")))
+        if method == "POST" and path == "/_sim/pay/bills/payments":
+            return self.add_payment(str(body.get("out_trade_no", "")), body.get("total"))  # type: ignore[arg-type]
+        if method == "POST" and path == "/_sim/pay/bills/drop":
+            self.drop_from_bill(str(body.get("out_no", "")))
+            return {"dropped": sorted(self.bill_dropped)}
+        if method == "POST" and path == "/_sim/pay/bills/tamper":
+            self.tamper_bill(str(body.get("out_no", "")), body.get("amount"))  # type: ignore[arg-type]
+            return {"tampered": dict(self.bill_tampered)}
+        if method == "POST" and path == "/_sim/pay/bills/faults":
+            times = body.get("hash", 1)
+            if not isinstance(times, int) or isinstance(times, bool) or not 0 <= times <= 100:
+                raise PayError(400, "PARAM_ERROR", "hash 应为 0-100 的整数")
+            with self._lock:
+                self.bill_bad_hashes = times
+            return {"bad_hashes": times}
         m = re.fullmatch(r"/_sim/pay(?:/([^/]+))?", path)
         if m and method == "POST":
             copies = body.get("copies", 1)
