@@ -23,6 +23,7 @@ from shop.buying.models.checkout import CheckoutRequest, CouponOption, Problem, 
 from shop.buying.models.places import AddressSnapshot
 from shop.buying.models.places import PickupStore
 from shop.buying.shipping import FREIGHT_KEY, FreightTemplate, freight_from_item, pickup_key, store_from_item
+from shop.buying import settings as shop_settings
 from shop.catalog.skus import sku_key, stock_state
 
 
@@ -47,6 +48,7 @@ class CheckoutData:
     held: list[dict[str, Any]] | None = None  # every coupon the buyer holds, when it was read
     bought: dict[str, int] | None = None  # units of each SKU the buyer already holds in orders
     cart_skus: set[str] | None = None  # the SKUs in the buyer's cart, when it was read
+    rules: shop_settings.Rules | None = None  # the shop's order rules (read with the rest: docs/settings.md)
 
 
 def bought_key(user_id: str, sku_id: str) -> dict[str, dict[str, str]]:
@@ -60,12 +62,12 @@ def sku_label(sku: dict[str, Any]) -> str:
     return f"{sku['title']}（{specs}）" if specs else str(sku["title"])
 
 
-def max_per_order(sku: dict[str, Any]) -> int:
-    return int(sku.get("max_per_order") or setting_int("ORDER_MAX_PER_SKU"))
+def max_per_order(sku: dict[str, Any], rules: shop_settings.Rules | None = None) -> int:
+    return int(sku.get("max_per_order") or (rules.max_per_sku if rules else setting_int("ORDER_MAX_PER_SKU")))
 
 
 def load(user_id: str, request: CheckoutRequest, *, with_profile: bool = False, with_held: bool = False) -> CheckoutData:
-    keys = [sku_key(line.sku_id) for line in request.items] + [FREIGHT_KEY]
+    keys = [sku_key(line.sku_id) for line in request.items] + [FREIGHT_KEY, shop_settings.SETTINGS_KEY]
     keys += [bought_key(user_id, line.sku_id) for line in request.items]
     keys += [coupons.coupon_key(user_id, c) for c in request.coupon_ids]
     if request.address_id:
@@ -93,6 +95,7 @@ def load(user_id: str, request: CheckoutRequest, *, with_profile: bool = False, 
         bought={line.sku_id: int(i["units"]["N"]) if (i := get(bought_key(user_id, line.sku_id))) else 0
                 for line in request.items},
         held=coupons.held(user_id) if with_held else None,
+        rules=shop_settings.prime(get(shop_settings.SETTINGS_KEY)),
     )
 
 
@@ -109,7 +112,7 @@ def quote(request: CheckoutRequest, data: CheckoutData) -> Quote:
         stock = int(sku.get("stock", 0))
         available = True
         label = sku_label(sku)
-        cap = max_per_order(sku)
+        cap = max_per_order(sku, data.rules)
         limit = sku.get("limit_per_buyer")
         held = (data.bought or {}).get(line.sku_id, 0)
         if sku.get("product_status") != "on_sale":
@@ -155,7 +158,7 @@ def quote(request: CheckoutRequest, data: CheckoutData) -> Quote:
             problems.append(Problem(code="address_not_found", message="收货地址不存在。"))
         else:
             address = AddressSnapshot.model_validate(data.address)
-            fee = data.freight.freight(address.province, goods_total) if data.freight else 0
+            fee = data.freight.freight(address.province, goods_total, **_freight_units(data, lines)) if data.freight else 0
             if fee is None:
                 problems.append(Problem(code="unreachable_region", message=f"{address.province}暂不配送。"))
             else:
@@ -171,6 +174,17 @@ def quote(request: CheckoutRequest, data: CheckoutData) -> Quote:
         delivery=request.delivery, address=address, pickup_store=data.store if request.delivery == "pickup" else None,
         coupons=options, applied_coupon_ids=[c["coupon_id"] for c in chosen], problems=problems, orderable=not problems,
     )
+
+
+def _freight_units(data: CheckoutData, lines: list[QuoteLine]) -> dict[str, int]:
+    """What a weight or count freight template prices: the grams (each SKU's ``weight_grams``, 0 when
+    it has none) and units of the lines that can be bought."""
+    weight = count = 0
+    for line in lines:
+        if line.available:
+            weight += int((data.skus.get(line.sku_id) or {}).get("weight_grams") or 0) * line.quantity
+            count += line.quantity
+    return {"weight_grams": weight, "count": count}
 
 
 def _coupons(request: CheckoutRequest, data: CheckoutData, priced: list[coupons.PricedLine],
