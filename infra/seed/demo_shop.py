@@ -7,6 +7,8 @@ from __future__ import annotations
 from itertools import product as cartesian
 from typing import Any
 
+# the audit log's "who" for what the seed writes through the merchant's own actions
+SEEDER = "demo-seed"
 IMG = "https://picsum.photos/seed/minishop-{}/800/800"
 
 CATEGORIES: list[dict[str, Any]] = [
@@ -188,9 +190,9 @@ def seed() -> tuple[int, int]:
     from shop.growth.models.coupons import CouponTemplateInput
 
     for template in COUPONS:
-        coupons.create_template(CouponTemplateInput.model_validate(template))
+        coupons.create_template(CouponTemplateInput.model_validate(template), merchant=SEEDER)
     from shop.growth import rewards
     from shop.growth.models.rewards import GrowthConfig
 
-    rewards.save_config(GrowthConfig.model_validate(GROWTH))
+    rewards.save_config(GrowthConfig.model_validate(GROWTH), merchant=SEEDER)
     return len(CATEGORIES), len(PRODUCTS)

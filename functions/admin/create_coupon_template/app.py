@@ -21,7 +21,7 @@ app = create_app()
           "new customers only, stackable or exclusive.",
           responses=responses(CouponTemplate, 400, 401, 403, 409, status=201, description="Created"))
 def create_coupon_template(body: CouponTemplateInput, merchant: Annotated[str, Depends(staff_with(COUPONS_WRITE))]) -> Response[CouponTemplate]:
-    return ok(coupons.create_template(body), status=201)
+    return ok(coupons.create_template(body, merchant=merchant), status=201)
 
 
 lambda_handler = lambda_handler_for(app)

@@ -24,7 +24,7 @@ app = create_app()
          "unknown_coupon_template / coupon_template_claimable). Applies to events from now on.",
          responses=responses(GrowthConfig, 400, 401, 403, 415))
 def put_growth_config(body: GrowthConfigUpdate, merchant: Annotated[str, Depends(staff_with(GROWTH_WRITE))]) -> Response[GrowthConfig]:
-    return ok(rewards.save_config(body))
+    return ok(rewards.save_config(body, merchant=merchant))
 
 
 lambda_handler = lambda_handler_for(app)

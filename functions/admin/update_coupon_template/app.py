@@ -24,7 +24,7 @@ app = create_app()
            responses=responses(CouponTemplate, 400, 401, 403, 404, 409, 415))
 def update_coupon_template(id: Annotated[str, Path(pattern=TEMPLATE_ID)], body: CouponTemplateChange,  # noqa: A002
                            merchant: Annotated[str, Depends(staff_with(COUPONS_WRITE))]) -> Response[CouponTemplate]:
-    return ok(coupons.change_template(id, body))
+    return ok(coupons.change_template(id, body, merchant=merchant))
 
 
 lambda_handler = lambda_handler_for(app)

@@ -29,6 +29,13 @@ def address_key(user_id: str, address_id: str) -> dict[str, dict[str, str]]:
     return {"PK": {"S": f"USER#{user_id}"}, "SK": {"S": f"ADDRESS#{address_id}"}}
 
 
+def phone_index(user_id: str, address_id: str, phone: str) -> dict[str, str]:
+    """GSI2 keys that let the merchant find a buyer by the last four digits of an address's phone
+    (shop.buying.customers)."""
+    digits = "".join(c for c in phone if c.isdigit())
+    return {"gsi2pk": f"PHONE4#{digits[-4:]}", "gsi2sk": f"{user_id}#{address_id}"}
+
+
 def _not_found() -> NotFound:
     return NotFound("地址不存在。", code="address_not_found")
 
@@ -66,7 +73,8 @@ def create(user_id: str, data: AddressInput) -> Address:
     address_id = new_id("a")
     now = iso_from_epoch(now_epoch())
     item = {"PK": f"USER#{user_id}", "SK": f"ADDRESS#{address_id}", "type": "address", "address_id": address_id,
-            **data.model_dump(include=set(FIELDS)), "created_at": now, "updated_at": now}
+            **data.model_dump(include=set(FIELDS)), "created_at": now, "updated_at": now,
+            **phone_index(user_id, address_id, data.phone)}
     default = "default_id = :id" if data.is_default else "default_id = if_not_exists(default_id, :id)"
     try:
         db.client().transact_write_items(TransactItems=[
@@ -88,7 +96,8 @@ def create(user_id: str, data: AddressInput) -> Address:
 def update(user_id: str, address_id: str, data: AddressInput) -> Address:
     now = iso_from_epoch(now_epoch())
     fields = data.model_dump(include=set(FIELDS))
-    sets = ", ".join(f"#{k} = :{k}" for k in fields) + ", updated_at = :now"
+    sets = ", ".join(f"#{k} = :{k}" for k in fields) + ", updated_at = :now, gsi2pk = :g2pk, gsi2sk = :g2sk"
+    index = phone_index(user_id, address_id, data.phone)
     book: dict[str, Any]
     if data.is_default:
         book = {"UpdateExpression": "SET default_id = :id"}
@@ -98,7 +107,8 @@ def update(user_id: str, address_id: str, data: AddressInput) -> Address:
         db.client().update_item(
             TableName=db.table(), Key=address_key(user_id, address_id), UpdateExpression=f"SET {sets}",
             ConditionExpression="attribute_exists(PK)", ExpressionAttributeNames={f"#{k}": k for k in fields},
-            ExpressionAttributeValues={**{f":{k}": db.to_value(v) for k, v in fields.items()}, ":now": {"S": now}},
+            ExpressionAttributeValues={**{f":{k}": db.to_value(v) for k, v in fields.items()}, ":now": {"S": now},
+                                       ":g2pk": {"S": index["gsi2pk"]}, ":g2sk": {"S": index["gsi2sk"]}},
         )
     except Exception as exc:
         if db.is_condition_failure(exc):

@@ -28,6 +28,7 @@ from typing import Any
 
 from shop.adapters import db
 from shop.buying import orders
+from shop.catalog import ledger
 from shop.adapters.clock import iso_from_epoch, now_epoch
 from shop.adapters.config import credential, setting_int
 from shop.core.errors import Conflict, InvalidRequest, NotFound
@@ -41,6 +42,16 @@ OPEN = ("REQUESTED", "AWAITING_RETURN", "PROCESSING", "ABNORMAL")
 
 def refund_key(order_id: str, refund_id: str) -> dict[str, dict[str, str]]:
     return {"PK": {"S": f"ORDER#{order_id}"}, "SK": {"S": f"REFUND#{refund_id}"}}
+
+
+def queue_keys(refund_id: str, status: str, created_at: str) -> dict[str, str]:
+    """The after-sales queue's index keys (GSI1): refunds by status, oldest request first. Every
+    status change sets ``gsi1pk`` again (``queue_value``); the sort key stays the request time."""
+    return {"gsi1pk": f"REFUNDS#{status}", "gsi1sk": f"{created_at}#{refund_id}"}
+
+
+def queue_value(status: str) -> dict[str, str]:
+    return {"S": f"REFUNDS#{status}"}
 
 
 def order_id_of(refund_id: str) -> str:
@@ -72,14 +83,17 @@ def _after_sales_open(order: dict[str, Any], now: int) -> bool:
     return now < completed + setting_int("AFTER_SALES_DAYS") * 86400
 
 
-def request(user_id: str, order_id: str, req: RefundRequest) -> Order:
-    order = orders.owned(user_id, order_id)
-    if order["status"] not in REFUNDABLE_STATUSES:
-        raise Conflict("该订单不能申请退款。", code="refund_not_allowed", details={"status": order["status"]})
-    if not _after_sales_open(order, now_epoch()):
-        raise Conflict(f"订单完成已超过 {setting_int('AFTER_SALES_DAYS')} 天，售后期已过。", code="after_sales_closed",
-                       details={"completed_at": order["completed_at"], "after_sales_days": setting_int("AFTER_SALES_DAYS")})
-    shipped = order["status"] != "PAID"
+def _shipped(order: dict[str, Any]) -> bool:
+    """Whether goods have left: the order is past PAID, or a PAID order has some parcels out (a split
+    shipment, docs/shipping.md). Then a refund puts nothing back on sale by itself (a return does,
+    when it arrives) and freight stays paid."""
+    return order["status"] != "PAID" or bool(order.get("shipments"))
+
+
+def _reservation(order: dict[str, Any], req: RefundRequest) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
+    """What a refund of ``req`` takes from ``order``: its lines (units and their share of the money),
+    its freight, and the order's update that reserves them (conditional on the order's version)."""
+    shipped = _shipped(order)
     index = {line["sku_id"]: i for i, line in enumerate(order["lines"])}
     wanted = ({line.sku_id: line.quantity for line in req.lines} if req.lines
               else {line["sku_id"]: line["refundable"] for line in order["lines"] if line["refundable"] > 0})
@@ -93,10 +107,7 @@ def request(user_id: str, order_id: str, req: RefundRequest) -> Order:
         raise Conflict("这笔订单的商品都已退款或已申请退款。", code="nothing_to_refund")
     lines = [{"sku_id": s, "quantity": u, "amount": _share(order["lines"][index[s]], u)} for s, u in wanted.items()]
     everything = all(wanted.get(line["sku_id"], 0) == line["refundable"] for line in order["lines"])
-    freight = order["freight"] if everything and order["status"] == "PAID" and not order.get("freight_refunded") else 0
-    amount = sum(line["amount"] for line in lines) + freight
-    refund_id = f"{order_id}-{secrets.token_hex(3)}"
-    now = iso_from_epoch(now_epoch())
+    freight = order["freight"] if everything and not shipped and not order.get("freight_refunded") else 0
 
     condition, values = _version_condition(order)
     sets = ["version = version + :one"]
@@ -109,20 +120,43 @@ def request(user_id: str, order_id: str, req: RefundRequest) -> Order:
     if freight:
         sets.append("freight_refunded = :true")
         values[":true"] = {"BOOL": True}
-    refund = {
+    update = {"Update": {"TableName": db.table(), "Key": orders.order_key(order["order_id"]),
+                         "UpdateExpression": "SET " + ", ".join(sets), "ConditionExpression": condition,
+                         "ExpressionAttributeValues": values, "ExpressionAttributeNames": {"#lines": "lines"}}}
+    return lines, freight, update
+
+
+def _new_refund(order: dict[str, Any], req: RefundRequest, *, lines: list[dict[str, Any]], freight: int,
+                status: str, requested_by: str) -> dict[str, Any]:
+    order_id = order["order_id"]
+    shipped = _shipped(order)
+    refund_id = f"{order_id}-{secrets.token_hex(3)}"
+    now = iso_from_epoch(now_epoch())
+    return {
         "PK": f"ORDER#{order_id}", "SK": f"REFUND#{refund_id}", "type": "refund", "refund_id": refund_id,
-        "order_id": order_id, "user_id": user_id, "status": "REQUESTED", "amount": amount, "freight": freight,
-        "lines": lines, "reason": req.reason, "requested_by": "user", "kind": req.kind if shipped else "refund_only",
+        "order_id": order_id, "user_id": order["user_id"], "status": status,
+        "amount": sum(line["amount"] for line in lines) + freight, "freight": freight,
+        "lines": lines, "reason": req.reason, "requested_by": requested_by,
+        "kind": req.kind if shipped else "refund_only",
         # Before shipping the units are still here: they go back on sale when the refund succeeds.
         # After shipping they are with the buyer: a return puts them back when the merchant receives
         # it (receive_return); refund_only never does.
         "restock": not shipped, "created_at": now,
-        "created_ns": time.time_ns(),
+        "created_ns": time.time_ns(), **queue_keys(refund_id, status, now),
     }
+
+
+def request(user_id: str, order_id: str, req: RefundRequest) -> Order:
+    order = orders.owned(user_id, order_id)
+    if order["status"] not in REFUNDABLE_STATUSES:
+        raise Conflict("该订单不能申请退款。", code="refund_not_allowed", details={"status": order["status"]})
+    if not _after_sales_open(order, now_epoch()):
+        raise Conflict(f"订单完成已超过 {setting_int('AFTER_SALES_DAYS')} 天，售后期已过。", code="after_sales_closed",
+                       details={"completed_at": order["completed_at"], "after_sales_days": setting_int("AFTER_SALES_DAYS")})
+    lines, freight, update = _reservation(order, req)
+    refund = _new_refund(order, req, lines=lines, freight=freight, status="REQUESTED", requested_by="user")
     if not db.transact([
-        {"Update": {"TableName": db.table(), "Key": orders.order_key(order_id), "UpdateExpression": "SET " + ", ".join(sets),
-                    "ConditionExpression": condition, "ExpressionAttributeValues": values,
-                    "ExpressionAttributeNames": {"#lines": "lines"}}},
+        update,
         {"Put": {"TableName": db.table(), "Item": db.to_item(refund), "ConditionExpression": "attribute_not_exists(PK)"}},
     ]):
         raise Conflict("订单刚刚发生了变化，请刷新后重试。", code="order_changed")
@@ -130,7 +164,52 @@ def request(user_id: str, order_id: str, req: RefundRequest) -> Order:
     return orders.get(user_id, order_id)
 
 
+def merchant_refund(order_id: str, req: RefundRequest, *, note: str | None, merchant: str,
+                    domain: str | None) -> RefundView:
+    """The merchant refunds some units of some lines (or everything still refundable) on their own
+    initiative, e.g. an item that cannot be supplied: the refund is created already approved
+    (PROCESSING) with its audit entry, in one transaction that reserves the units exactly as a
+    buyer's request does, then submitted to WeChat Pay. Partial refunds add up: a line's units and
+    money can never be refunded twice."""
+    from shop.adapters.clock import now_utc
+    from shop.adapters.wechat import pay
+    from shop.core import audit
+
+    pay.prefetch()
+    for _ in range(3):
+        order = orders.load(order_id)
+        if order is None:
+            raise orders.not_found()
+        if order["status"] not in REFUNDABLE_STATUSES:
+            raise Conflict("该订单不能退款。", code="refund_not_allowed", details={"status": order["status"]})
+        lines, freight, update = _reservation(order, req)
+        refund = _new_refund(order, req, lines=lines, freight=freight, status="PROCESSING", requested_by="merchant")
+        epoch = now_epoch()
+        refund.update(decided_at=iso_from_epoch(epoch), decided_by=merchant, merchant_note=note,
+                      due_shard=orders.due_shard(refund["refund_id"]), due_at=epoch + SUBMIT_GRACE)
+        entry = audit.entry(db.table(), actor=merchant, action="buying.refund.create", target_type="refund",
+                            target_id=refund["refund_id"], at=now_utc(), note=note, before=None,
+                            after={"order_id": order_id, "amount": refund["amount"], "lines": lines,
+                                   "freight": freight, "reason": req.reason, "status": "PROCESSING"})
+        if db.transact([update, {"Put": {"TableName": db.table(), "Item": db.to_item(refund),
+                                         "ConditionExpression": "attribute_not_exists(PK)"}}, entry]):
+            metrics.add_metric(name="MerchantRefund", unit=MetricUnit.Count, value=1)
+            return orders.refund_view(submit(order, refund, domain=domain))
+    raise Conflict("订单刚刚发生了变化，请刷新后重试。", code="order_changed")
+
+
 # ---------------------------------------------------------------- the merchant decides
+
+def _audit(refund: dict[str, Any], *, merchant: str, verb: str, to: str, note: str | None) -> dict[str, Any]:
+    """The audit entry of a merchant's decision on ``refund`` (shop.core.audit), for its transaction."""
+    from shop.adapters.clock import now_utc
+    from shop.core import audit
+
+    return audit.entry(db.table(), actor=merchant, action=f"buying.refund.{verb}", target_type="refund",
+                       target_id=refund["refund_id"], at=now_utc(), note=note,
+                       before={"status": refund["status"], "amount": refund["amount"]},
+                       after={"status": to, "amount": refund["amount"]})
+
 
 def _load(refund_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     order, refunds = orders.load_with_children(order_id_of(refund_id))
@@ -149,11 +228,14 @@ def approve(refund_id: str, *, note: str | None, merchant: str, domain: str | No
     if refund["status"] == "REQUESTED" and refund.get("kind") == "return":
         # 退货退款: agree to the return; the money goes back when the goods arrive (receive_return)
         now = iso_from_epoch(now_epoch())
-        if db.update_if(
+        if db.update_with(
+            _audit(refund, merchant=merchant, verb="approve_return", to="AWAITING_RETURN", note=note),
             Key=refund_key(order["order_id"], refund_id),
-            UpdateExpression="SET #s = :awaiting, decided_at = :now, decided_by = :m, merchant_note = :note",
+            UpdateExpression="SET #s = :awaiting, decided_at = :now, decided_by = :m, merchant_note = :note, "
+                             "gsi1pk = :queue",
             ConditionExpression="#s = :requested", ExpressionAttributeNames={"#s": "status"},
             ExpressionAttributeValues={":awaiting": {"S": "AWAITING_RETURN"}, ":requested": {"S": "REQUESTED"},
+                                       ":queue": queue_value("AWAITING_RETURN"),
                                        ":now": {"S": now}, ":m": {"S": merchant}, ":note": db.to_value(note)},
         ):
             return orders.refund_view({**refund, "status": "AWAITING_RETURN", "decided_at": now, "merchant_note": note})
@@ -166,13 +248,16 @@ def approve(refund_id: str, *, note: str | None, merchant: str, domain: str | No
         # timer set here submits it if this function stops before the call.
         epoch = now_epoch()
         now = iso_from_epoch(epoch)
-        if db.update_if(
+        if db.update_with(
+            _audit(refund, merchant=merchant, verb="retry" if retry else "approve", to="PROCESSING", note=note),
             Key=refund_key(order["order_id"], refund_id),
             UpdateExpression="SET #s = :processing, decided_at = :now, decided_by = :m, merchant_note = :note, "
-                             "due_shard = :shard, due_at = :due REMOVE attempts, first_failed_at, settled_at",
+                             "gsi1pk = :queue, due_shard = :shard, due_at = :due "
+                             "REMOVE attempts, first_failed_at, settled_at",
             ConditionExpression="#s = :from" + (" AND attribute_exists(failure)" if retry else ""),
             ExpressionAttributeNames={"#s": "status"},
             ExpressionAttributeValues={":processing": {"S": "PROCESSING"}, ":from": {"S": refund["status"]},
+                                       ":queue": queue_value("PROCESSING"),
                                        ":now": {"S": now}, ":m": {"S": merchant}, ":note": db.to_value(note),
                                        **_due(refund_id, epoch + SUBMIT_GRACE)},
         ):
@@ -202,14 +287,17 @@ def receive_return(refund_id: str, *, note: str | None, merchant: str, domain: s
         now = iso_from_epoch(epoch)
         actions = [{"Update": {
             "TableName": db.table(), "Key": refund_key(order["order_id"], refund_id),
-            "UpdateExpression": "SET #s = :processing, returned_at = :now, received_by = :m, restock = :true, "
+            "UpdateExpression": "SET #s = :processing, returned_at = :now, received_by = :m, restock = :true, gsi1pk = :queue, "
                                 "merchant_note = if_not_exists(merchant_note, :note), due_shard = :shard, due_at = :due",
             "ConditionExpression": "#s = :awaiting",
             "ExpressionAttributeNames": {"#s": "status"},
             "ExpressionAttributeValues": {":processing": {"S": "PROCESSING"}, ":awaiting": {"S": "AWAITING_RETURN"},
+                                          ":queue": queue_value("PROCESSING"),
                                           ":now": {"S": now}, ":m": {"S": merchant}, ":true": {"BOOL": True},
                                           ":note": db.to_value(note), **_due(refund_id, epoch + SUBMIT_GRACE)},
-        }}, *orders.sku_adds(refund.get("lines", []), "stock")]
+        }}, *orders.sku_adds(refund.get("lines", []), "stock"),
+            *ledger.line_entries(refund.get("lines", []), 1, "return", refund_id),
+            _audit(refund, merchant=merchant, verb="receive_return", to="PROCESSING", note=note)]
         if db.transact(actions):
             metrics.add_metric(name="ReturnReceived", unit=MetricUnit.Count, value=1)
             refund = {**refund, "status": "PROCESSING", "returned_at": now, "restock": True}
@@ -237,21 +325,22 @@ def _restore_lines(order: dict[str, Any], refund: dict[str, Any]) -> tuple[str, 
 
 
 def _finish(order: dict[str, Any], refund: dict[str, Any], *, to: str, expected: tuple[str, ...],
-            extra: dict[str, Any]) -> bool:
-    """Move a refund to a final state and adjust its order, in one transaction."""
+            extra: dict[str, Any], also: list[dict[str, Any]] | None = None) -> bool:
+    """Move a refund to a final state and adjust its order, in one transaction (with ``also``: a
+    merchant's decision brings its audit entry)."""
     now = iso_from_epoch(now_epoch())
     names = {"#s": "status"}
-    values: dict[str, Any] = {":to": {"S": to}, ":now": {"S": now}}
+    values: dict[str, Any] = {":to": {"S": to}, ":now": {"S": now}, ":queue": queue_value(to)}
     values.update({f":e{n}": {"S": s} for n, s in enumerate(expected)})
     refund_update = {
         "TableName": db.table(), "Key": refund_key(order["order_id"], refund["refund_id"]),
-        "UpdateExpression": "SET #s = :to, settled_at = :now" + "".join(f", {k} = :x_{k}" for k in extra)
+        "UpdateExpression": "SET #s = :to, settled_at = :now, gsi1pk = :queue" + "".join(f", {k} = :x_{k}" for k in extra)
                             + " REMOVE due_shard, due_at, next_attempt_at",
         "ConditionExpression": "#s IN (" + ", ".join(f":e{n}" for n in range(len(expected))) + ")",
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": {**values, **{f":x_{k}": db.to_value(v) for k, v in extra.items()}},
     }
-    actions: list[dict[str, Any]] = [{"Update": refund_update}]
+    actions: list[dict[str, Any]] = [{"Update": refund_update}, *(also or [])]
     if refund.get("stray"):  # a payment the order never counted: its refund does not touch the order
         return db.transact(actions)
     if to == "SUCCEEDED":
@@ -272,7 +361,9 @@ def _finish(order: dict[str, Any], refund: dict[str, Any], *, to: str, expected:
         # back when the merchant received it).
         restock = refund.get("restock", True) and not refund.get("returned_at")
         actions += orders.sku_moves(refund.get("lines", []), sold=-1, **({"stock": 1} if restock else {}))
-    elif to in ("CLOSED", "REJECTED") and refund.get("lines") is not None and refund.get("requested_by") == "user":
+        if restock:  # the units back on sale, in the stock ledger (docs/catalog.md)
+            actions += ledger.line_entries(refund.get("lines", []), 1, "refund", refund["refund_id"])
+    elif to in ("CLOSED", "REJECTED") and refund.get("lines") is not None and refund.get("requested_by") in ("user", "merchant"):
         update, order_values = _restore_lines(order, refund)
         order_values[":v"] = {"N": str(order["version"])}
         actions.append({"Update": {"TableName": db.table(), "Key": orders.order_key(order["order_id"]),
@@ -282,23 +373,25 @@ def _finish(order: dict[str, Any], refund: dict[str, Any], *, to: str, expected:
     return db.transact(actions)
 
 
-def _settle(refund_id: str, *, to: str, expected: tuple[str, ...], extra: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _settle(refund_id: str, *, to: str, expected: tuple[str, ...], extra: dict[str, Any],
+            merchant: str | None = None) -> tuple[str, dict[str, Any]]:
     """Apply a final state, retrying when the order changed meanwhile (its version moved). Returns
-    the outcome and the refund as it now is."""
+    the outcome and the refund as it now is. ``merchant``: a staff decision, audited with it."""
     for _ in range(5):
         order, refund = _load(refund_id)
         if refund["status"] == to:
             return "duplicate", refund
         if refund["status"] not in expected:
             return "ignored", refund
-        if _finish(order, refund, to=to, expected=expected, extra=extra):
+        also = [_audit(refund, merchant=merchant, verb="reject", to=to, note=extra.get("merchant_note"))] if merchant else None
+        if _finish(order, refund, to=to, expected=expected, extra=extra, also=also):
             return "applied", {**refund, **extra, "status": to, "settled_at": iso_from_epoch(now_epoch())}
     raise Conflict("订单正在变化，请稍后重试。", code="order_changed")
 
 
 def reject(refund_id: str, *, note: str | None, merchant: str) -> RefundView:
     outcome, refund = _settle(refund_id, to="REJECTED", expected=("REQUESTED", "AWAITING_RETURN"),
-                              extra={"merchant_note": note, "decided_by": merchant})
+                              extra={"merchant_note": note, "decided_by": merchant}, merchant=merchant)
     if outcome == "ignored":
         raise Conflict("这笔退款已处理过。", code="refund_not_pending", details={"status": refund["status"]})
     return orders.refund_view(refund)
@@ -354,14 +447,21 @@ def submit(order: dict[str, Any], refund: dict[str, Any], *, domain: str | None)
     db.update_if(
         Key=refund_key(order["order_id"], refund_id),
         UpdateExpression="SET submitted = :true, wechat_refund_id = :rid, submitted_at = :now, "
-                         "due_shard = :shard, due_at = :due REMOVE next_attempt_at",
+                         "due_shard = :shard, due_at = :due, recon_day = :rday, recon_sk = :rsk REMOVE next_attempt_at",
         ConditionExpression="#s = :processing",
         ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":true": {"BOOL": True}, ":rid": db.to_value(answer.get("refund_id")),
                                    ":now": {"S": iso_from_epoch(now)}, ":processing": {"S": "PROCESSING"},
-                                   **_due(refund_id, now + CONFIRM_AFTER)},
+                                   **_due(refund_id, now + CONFIRM_AFTER), **_recon_day(refund_id)},
     )
     return {**refund, "submitted": True}
+
+
+def _recon_day(refund_id: str) -> dict[str, Any]:
+    """The day WeChat Pay accepted the refund, as its bill dates refunds (shop.buying.reconciliation)."""
+    from shop.buying import reconciliation
+
+    return reconciliation.refund_index_values(refund_id)
 
 
 def _refused(order: dict[str, Any], refund: dict[str, Any], code: str) -> dict[str, Any]:
@@ -438,7 +538,7 @@ def refund_late_payment(order: dict[str, Any], t: dict[str, Any], *, domain: str
         "PK": f"ORDER#{order_id}", "SK": f"REFUND#{refund_id}", "type": "refund", "refund_id": refund_id,
         "order_id": order_id, "user_id": order["user_id"], "status": "PROCESSING", "amount": t["amount"]["total"],
         "freight": 0, "lines": [], "reason": "订单已取消，自动退款", "requested_by": "system", "restock": False,
-        "created_at": now, "created_ns": time.time_ns(),
+        "created_at": now, "created_ns": time.time_ns(), **queue_keys(refund_id, "PROCESSING", now),
         "due_shard": orders.due_shard(refund_id), "due_at": now_epoch() + SUBMIT_GRACE,
     }
     db.transact([  # False: another copy of the notification recorded it first
@@ -470,6 +570,7 @@ def refund_stray_payment(order: dict[str, Any], t: dict[str, Any], *, reason: st
         "order_id": order_id, "user_id": order["user_id"], "status": "PROCESSING", "amount": total, "total": total,
         "transaction_id": txn, "stray": True, "freight": 0, "lines": [], "reason": reason, "requested_by": "system",
         "restock": False, "created_at": iso_from_epoch(now_epoch()), "created_ns": time.time_ns(),
+        **queue_keys(refund_id, "PROCESSING", iso_from_epoch(now_epoch())),
         "due_shard": orders.due_shard(refund_id), "due_at": now_epoch() + SUBMIT_GRACE,
     }
     if total <= 0:

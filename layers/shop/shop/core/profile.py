@@ -16,5 +16,17 @@ def profile_key(user_id: str) -> dict[str, dict[str, str]]:
     return {"PK": {"S": f"USER#{user_id}"}, "SK": {"S": "PROFILE"}}
 
 
+CUSTOMER_SHARDS = 4
+
+
+def customer_index(user_id: str, created_ms: int) -> dict[str, str]:
+    """The merchant's customer list (GSI1 on the profile): newest first, spread over
+    CUSTOMER_SHARDS partitions so a wave of first logins never writes one index partition past its
+    limit (about 1,000 writes/s each); the list reads every shard (shop.buying.customers)."""
+    import zlib
+
+    return {"gsi1pk": f"CUSTOMERS#{zlib.crc32(user_id.encode()) % CUSTOMER_SHARDS}", "gsi1sk": f"{created_ms:013d}#{user_id}"}
+
+
 def account_blocked() -> Forbidden:
     return Forbidden("您的账号已被限制使用，如有疑问请联系客服。", code="account_blocked")

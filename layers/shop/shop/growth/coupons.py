@@ -98,7 +98,20 @@ def _check_scope(scope: Any) -> None:
         raise InvalidRequest(f"These {scope.type} do not exist.", code="unknown_scope_ids", details={"ids": missing})
 
 
-def create_template(data: CouponTemplateInput) -> CouponTemplate:
+def _audit(template_id: str, *, merchant: str, verb: str, before: dict[str, Any] | None,
+           after: dict[str, Any] | None) -> dict[str, Any]:
+    from shop.adapters.clock import now_utc
+    from shop.core import audit
+
+    return audit.entry(db.table(), actor=merchant, action=f"growth.coupon.{verb}", target_type="coupon_template",
+                       target_id=template_id, at=now_utc(), before=before, after=after)
+
+
+AUDITED = ("total", "claim_from", "claim_until")
+
+
+def create_template(data: CouponTemplateInput, *, merchant: str) -> CouponTemplate:
+    """A new coupon template and its audit entry, in one transaction."""
     _check_scope(data.scope)
     template_id = data.id or new_id("ct")
     item = {
@@ -109,19 +122,20 @@ def create_template(data: CouponTemplateInput) -> CouponTemplate:
         "total": data.total, "issued": 0, "per_user_limit": data.per_user_limit,
         "new_user_only": data.new_user_only, "claimable": data.claimable, "created_at": iso_from_epoch(now_epoch()),
     }
-    try:
-        db.client().put_item(TableName=db.table(), Item=db.to_item(item), ConditionExpression="attribute_not_exists(PK)")
-    except Exception as exc:
-        if db.is_condition_failure(exc):
-            raise Conflict("A coupon template with this id exists.", code="template_exists") from None
-        raise
+    stored = {k: v for k, v in item.items() if v is not None and k not in ("PK", "SK", "type")}
+    if not db.transact([
+        {"Put": {"TableName": db.table(), "Item": db.to_item(item), "ConditionExpression": "attribute_not_exists(PK)"}},
+        _audit(template_id, merchant=merchant, verb="create", before=None, after=stored),
+    ]):
+        raise Conflict("A coupon template with this id exists.", code="template_exists")
     return template_view({k: v for k, v in item.items() if v is not None})
 
 
-def change_template(template_id: str, change: CouponTemplateChange) -> CouponTemplate:
-    """A running campaign's total and claim window, in one conditional write: the total never below
-    what was issued, the window never inverted. A changed total is stamped (``total_changed_at``) so
-    the growth stream consumer grants share rewards that were owed while the coupon was used up."""
+def change_template(template_id: str, change: CouponTemplateChange, *, merchant: str) -> CouponTemplate:
+    """A running campaign's total and claim window, in one conditional write with its audit entry:
+    the total never below what was issued, the window never inverted. A changed total is stamped
+    (``total_changed_at``) so the growth stream consumer grants share rewards that were owed while
+    the coupon was used up."""
     sets: list[str] = []
     values: dict[str, Any] = {}
     names: dict[str, str] = {}
@@ -138,27 +152,28 @@ def change_template(template_id: str, change: CouponTemplateChange) -> CouponTem
             values[f":{name}"] = _epoch(value)
             if getattr(change, other) is None:  # keep the window the right way round with what is stored
                 conditions.append(f"(attribute_not_exists({other}) OR :{name} {op} {other})")
-    try:
-        resp = db.client().update_item(
-            TableName=db.table(), Key=template_key(template_id), UpdateExpression="SET " + ", ".join(sets),
-            ConditionExpression=" AND ".join(conditions), **({"ExpressionAttributeNames": names} if names else {}),
-            ExpressionAttributeValues={k: db.to_value(v) for k, v in values.items()},
-            ReturnValues="ALL_NEW", ReturnValuesOnConditionCheckFailure="ALL_OLD",
-        )
-    except Exception as exc:
-        if not db.is_condition_failure(exc):
-            raise
-        old = exc.response.get("Item")  # type: ignore[attr-defined]
-        if not old:
-            raise NotFound("优惠券不存在。", code="coupon_not_found") from None
-        current = db.from_item(old)
-        if change.total is not None and current.get("issued", 0) > change.total:
-            raise Conflict("The total cannot be below how many were already issued.", code="total_below_issued",
-                           details={"issued": current.get("issued", 0)}) from None
-        raise Conflict("claim_from must stay before claim_until.", code="invalid_claim_window",
-                       details={k: iso_from_epoch(current[k]) for k in ("claim_from", "claim_until")
-                                if current.get(k)}) from None
-    return template_view(db.from_item(resp["Attributes"]))
+    old = db.client().get_item(TableName=db.table(), Key=template_key(template_id), ConsistentRead=True).get("Item")
+    if not old:
+        raise NotFound("优惠券不存在。", code="coupon_not_found")
+    current = db.from_item(old)
+    before = {k: current.get(k) for k in AUDITED}
+    after = {**before, **{k: values[f":{k}"] for k in AUDITED if f":{k}" in values}}
+    if db.update_with(
+        _audit(template_id, merchant=merchant, verb="update", before=before, after=after),
+        Key=template_key(template_id), UpdateExpression="SET " + ", ".join(sets),
+        ConditionExpression=" AND ".join(conditions), **({"ExpressionAttributeNames": names} if names else {}),
+        ExpressionAttributeValues={k: db.to_value(v) for k, v in values.items()},
+    ):
+        fresh = db.client().get_item(TableName=db.table(), Key=template_key(template_id), ConsistentRead=True)["Item"]
+        return template_view(db.from_item(fresh))
+    # the condition failed: say which, from the template as it is now
+    current = db.from_item(db.client().get_item(TableName=db.table(), Key=template_key(template_id),
+                                                ConsistentRead=True).get("Item") or old)
+    if change.total is not None and current.get("issued", 0) > change.total:
+        raise Conflict("The total cannot be below how many were already issued.", code="total_below_issued",
+                       details={"issued": current.get("issued", 0)})
+    raise Conflict("claim_from must stay before claim_until.", code="invalid_claim_window",
+                   details={k: iso_from_epoch(current[k]) for k in ("claim_from", "claim_until") if current.get(k)})
 
 
 def template_view(item: dict[str, Any]) -> CouponTemplate:

@@ -88,9 +88,11 @@ def load_config() -> GrowthConfig:
     return GrowthConfig.model_validate({k: item[k] for k in ("gift_pack", "qualify_on", "tiers") if k in item})
 
 
-def save_config(config: GrowthConfig) -> GrowthConfig:
+def save_config(config: GrowthConfig, *, merchant: str) -> GrowthConfig:
     """Store the configuration after checking that every coupon it names exists and is a grant-only
-    template (claimable=false), so a reward cannot also be claimed from the coupon center."""
+    template (claimable=false), so a reward cannot also be claimed from the coupon center; with its
+    audit entry (shop.core.audit), in one transaction."""
+    from shop.core import audit
     wanted = sorted(set(config.gift_pack) | {t.template_id for t in config.tiers})
     found: dict[str, dict[str, Any]] = {}
     if wanted:
@@ -103,9 +105,13 @@ def save_config(config: GrowthConfig) -> GrowthConfig:
     if claimable:
         raise InvalidRequest("Gift and reward coupons must be templates with claimable=false.",
                              code="coupon_template_claimable", details={"template_ids": claimable})
+    now = datetime.now(UTC)
+    before = load_config().model_dump(mode="json")
     item = {"PK": "SHOP", "SK": "GROWTH", "type": "growth_config", **config.model_dump(mode="json"),
-            "updated_at": iso(datetime.now(UTC))}
-    db.client().put_item(TableName=db.table(), Item=db.to_item(item))
+            "updated_at": iso(now), "updated_by": merchant}
+    db.transact([{"Put": {"TableName": db.table(), "Item": db.to_item(item)}},
+                 audit.entry(db.table(), actor=merchant, action="growth.config.update", target_type="growth_config",
+                             target_id="GROWTH", at=now, before=before, after=config.model_dump(mode="json"))])
     return config
 
 
@@ -407,8 +413,8 @@ class ChangeHandler:
       a REFERRAL inserted                   qualification, if friends count on registration or this
                                             one has already paid
       an order PENDING_PAYMENT -> PAID      qualification, if friends count on their first paid order
-      an order SHIPPED -> COMPLETED         qualification, if friends count on their first completed order
-                                            (the default) and it is not refunded in full
+      an order SHIPPED -> COMPLETED, or     qualification, if friends count on their first completed order
+      PAID -> COMPLETED (picked up)         (the default) and it is not refunded in full
       an order -> CLOSED (refunded in full) the qualification it gave is undone, unused rewards revoked
       a coupon template's total changed     the share rewards owed while that coupon was used up
     """
@@ -437,7 +443,7 @@ class ChangeHandler:
             kept = int(item.get("refunded_total", 0)) < int(item.get("payable", 0)) or int(item.get("payable", 0)) == 0
             if before == "PENDING_PAYMENT" and after == "PAID" and self.config.qualify_on == "first_paid_order":
                 qualify(item["user_id"], self.config, order_id=item["order_id"])
-            elif (before == "SHIPPED" and after == "COMPLETED" and kept
+            elif (before in ("SHIPPED", "PAID") and after == "COMPLETED" and kept
                   and self.config.qualify_on == "first_completed_order"):
                 qualify(item["user_id"], self.config, order_id=item["order_id"])
             elif after == "CLOSED" and before != "CLOSED":  # refunded in full

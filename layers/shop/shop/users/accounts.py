@@ -18,6 +18,8 @@ in the table's stream (GrowthEvents), outside the login.
 
 from __future__ import annotations
 
+import time
+
 from datetime import UTC, datetime
 
 from shop.adapters import db, signer
@@ -25,7 +27,7 @@ from shop.growth import invites
 from shop.adapters.clock import iso, now_epoch
 from shop.core.errors import Unauthorized
 from shop.core.ids import new_id
-from shop.core.profile import BLOCKED_AT, profile_key
+from shop.core.profile import BLOCKED_AT, customer_index, profile_key
 from shop.users.models import LoginResponse, Profile
 from shop.adapters.observability import MetricUnit, logger, metrics
 from shop.adapters.wechat.miniprogram import WxSession, code_to_session
@@ -89,6 +91,7 @@ def _create_user(wx: WxSession, now: str, inviter: str | None) -> str | None:
         "created_at": now,
         # an unknown or malformed code is dropped here, so it can never block a login
         "invited_by_code": inviter if invites.is_code(inviter) else None,
+        **customer_index(user_id, time.time_ns() // 1_000_000),
     }
     condition = "attribute_not_exists(PK)"
     for _ in range(3):

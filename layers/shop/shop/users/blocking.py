@@ -44,18 +44,28 @@ def _status(user_id: str, item: dict[str, Any]) -> AccountStatus:
                          blocked_reason=item.get("blocked_reason"), blocked_by=item.get("blocked_by"))
 
 
-def _change_status(user_id: str, update: str, values: dict[str, Any]) -> AccountStatus:
-    """One conditional UpdateItem of an existing profile; 404 user_not_found when there is none."""
-    try:
-        attrs = db.client().update_item(
-            TableName=db.table(), Key=profile_key(user_id), UpdateExpression=update,
-            ConditionExpression="attribute_exists(PK)", ExpressionAttributeValues=values, ReturnValues="ALL_NEW",
-        )["Attributes"]
-    except Exception as exc:
-        if db.is_condition_failure(exc):
-            raise NotFound("用户不存在。", code="user_not_found") from None
-        raise
-    return _status(user_id, db.from_item(attrs))
+def _change_status(user_id: str, update: str, values: dict[str, Any], *, merchant: str, verb: str) -> AccountStatus:
+    """One conditional update of an existing profile with its audit entry (shop.core.audit), in one
+    transaction; 404 user_not_found when there is no such profile."""
+    from shop.core import audit
+
+    now = datetime.now(UTC)
+    before = db.client().get_item(TableName=db.table(), Key=profile_key(user_id), ConsistentRead=True,
+                                  ProjectionExpression=f"PK, {BLOCKED_AT}, blocked_reason, blocked_by").get("Item")
+    if not before:
+        raise NotFound("用户不存在。", code="user_not_found")
+    old = _status(user_id, db.from_item(before))
+    after_fields = {":now": {"S": iso(now)}, **values}
+    new = {"blocked": verb == "block", "blocked_reason": values.get(":reason", {}).get("S")}
+    entry = audit.entry(db.table(), actor=merchant, action=f"users.account.{verb}", target_type="user", target_id=user_id,
+                        at=now, before={"blocked": old.blocked, "blocked_reason": old.blocked_reason}, after=new)
+    if not db.update_with(entry, Key=profile_key(user_id), UpdateExpression=update,
+                          ConditionExpression="attribute_exists(PK)", ExpressionAttributeValues=after_fields):
+        raise NotFound("用户不存在。", code="user_not_found")
+    if verb == "block":
+        return _status(user_id, {BLOCKED_AT: old.blocked_at or iso(now), "blocked_reason": new["blocked_reason"],
+                                 "blocked_by": merchant})
+    return _status(user_id, {})
 
 
 def block(user_id: str, reason: str, *, merchant: str) -> AccountStatus:
@@ -65,7 +75,7 @@ def block(user_id: str, reason: str, *, merchant: str) -> AccountStatus:
     status = _change_status(
         user_id,
         f"SET {BLOCKED_AT} = if_not_exists({BLOCKED_AT}, :now), blocked_reason = :reason, blocked_by = :by",
-        {":now": {"S": iso(datetime.now(UTC))}, ":reason": {"S": reason}, ":by": {"S": merchant}},
+        {":reason": {"S": reason}, ":by": {"S": merchant}}, merchant=merchant, verb="block",
     )
     logger.warning("account blocked", extra={"user_id": user_id, "merchant": merchant})
     return status
@@ -74,7 +84,7 @@ def block(user_id: str, reason: str, *, merchant: str) -> AccountStatus:
 def unblock(user_id: str, *, merchant: str) -> AccountStatus:
     status = _change_status(
         user_id, f"REMOVE {BLOCKED_AT}, blocked_reason, blocked_by SET unblocked_at = :now, unblocked_by = :by",
-        {":now": {"S": iso(datetime.now(UTC))}, ":by": {"S": merchant}},
+        {":by": {"S": merchant}}, merchant=merchant, verb="unblock",
     )
     logger.info("account unblocked", extra={"user_id": user_id, "merchant": merchant})
     return status

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from shop.buying.models.checkout import MAX_ORDER_LINES, LineRequest
+from shop.buying.models.orders import RefundView
 from shop.core.models import MULTILINE, RequestModel
 
 
@@ -27,3 +28,22 @@ class ShipRequest(RequestModel):
 
 class RefundDecision(RequestModel):
     note: Annotated[str | None, MULTILINE] = Field(default=None, max_length=200, description="Shown to the buyer")
+
+
+class MerchantRefundRequest(RefundRequest):
+    note: Annotated[str | None, MULTILINE] = Field(default=None, max_length=200, description="Shown to the buyer")
+
+
+QueueStatus = Literal["REQUESTED", "AWAITING_RETURN", "PROCESSING", "ABNORMAL", "SUCCEEDED", "REJECTED", "CLOSED"]
+
+
+class QueueEntry(RefundView):
+    order_id: str
+    user_id: str
+    decided_by: str | None = None
+    waiting_hours: int = Field(description="Hours since the buyer (or the merchant) asked")
+
+
+class QueuePage(BaseModel):
+    items: list[QueueEntry]
+    next_cursor: str | None
