@@ -143,11 +143,11 @@ class World:
 
     def awaiting_return(self) -> str:
         """A return (退货退款) of a shipped order that the merchant agreed to: AWAITING_RETURN."""
-        from shop.buying import orders, refunds
+        from shop.buying import refunds
         from shop.buying.models.after_sales import RefundRequest
 
         order = self.paid_order()
-        orders.ship(order["order_id"], "顺丰速运", "SF7654321", merchant="bench")
+        _ship(order["order_id"])
         refund_id = refunds.request(self.user_id, order["order_id"],
                                     RefundRequest(reason="bench", kind="return")).refunds[-1].id
         refunds.approve(refund_id, note=None, merchant="bench", domain=None)
@@ -194,7 +194,7 @@ class World:
 
             self._coupon = coupons.create_template(CouponTemplateInput.model_validate({
                 "name": "基准券", "kind": "amount", "amount": 500, "threshold": 5000, "valid_days": 7,
-                "total": 10_000_000, "per_user_limit": 1})).id
+                "total": 10_000_000, "per_user_limit": 1}), merchant="bench").id
         return self._coupon
 
     def invite_code(self) -> str:
@@ -284,7 +284,7 @@ SAMPLES: dict[str, Sample] = {
         {"reason": "不想要了", "lines": [{"sku_id": BENCH_SKU, "quantity": 1}]}), 201),
     "PayNotifyFunction": Sample("POST /pay/notify (TRANSACTION.SUCCESS)", _notify, 204),
     "ShipOrderFunction": Sample("POST /admin/orders/{id}/ship", lambda w: w.http(
-        "POST", f"/admin/orders/{w.paid_order()['order_id']}/ship", {"carrier": "顺丰速运", "tracking_no": "SF1234567"},
+        "POST", f"/admin/orders/{w.paid_order()['order_id']}/ship", {"carrier": "SF", "tracking_no": "SF1234567"},
         auth="merchant")),
     "AdminGetOrderFunction": Sample("GET /admin/orders/{id}", lambda w: w.http(
         "GET", f"/admin/orders/{w.standing('paid')['order_id']}", auth="merchant")),
@@ -317,7 +317,160 @@ SAMPLES: dict[str, Sample] = {
         "POST", f"/admin/users/{w.new_buyer()[0]}/block", {"reason": "bench"}, auth="merchant")),
     "UnblockUserFunction": Sample("POST /admin/users/{id}/unblock", lambda w: w.http(
         "POST", f"/admin/users/{w.blocked_buyer()}/unblock", auth="merchant")),
+    # -- back office: staff (issue 9)
+    # staff management and the audit log (bench/staff.py prepares invitations and a member)
+    "StaffInviteCreateFunction": Sample("POST /admin/staff/invites", lambda w: w.http(
+        "POST", "/admin/staff/invites", {"role": "customer_service", "display_name": "基准店员"}, auth="merchant"), 201),
+    "StaffInvitesListFunction": Sample("GET /admin/staff/invites", lambda w: w.http(
+        "GET", "/admin/staff/invites", auth="merchant")),
+    "StaffInviteWithdrawFunction": Sample("DELETE /admin/staff/invites/{id}", lambda w: w.http(
+        "DELETE", f"/admin/staff/invites/{__import__('bench.staff').staff.invite_id()}", auth="merchant")),
+    "StaffAcceptFunction": Sample("POST /admin/staff/accept (scrypt N=2^17)", lambda w: w.http(
+        "POST", "/admin/staff/accept", __import__("bench.staff").staff.accept_body(), auth=None), 201),
+    "StaffAcceptWeChatFunction": Sample("POST /admin/staff/accept-wechat (code2session)", lambda w: w.http(
+        "POST", "/admin/staff/accept-wechat", __import__("bench.staff").staff.accept_wechat_body(), auth=None), 201),
+    "StaffListFunction": Sample("GET /admin/staff", lambda w: w.http("GET", "/admin/staff", auth="merchant")),
+    "StaffUpdateFunction": Sample("PATCH /admin/staff/{name} (display name)", lambda w: w.http(
+        "PATCH", f"/admin/staff/{__import__('bench.staff').staff.member()}", {"display_name": f"店员{next(_n)}"},
+        auth="merchant")),
+    "ListAuditFunction": Sample("GET /admin/audit (the last 7 days)", lambda w: w.http(
+        "GET", "/admin/audit", auth="merchant")),
+    "StaffSignInFunction": Sample("POST /admin/auth/sign-in (password, scrypt N=2^17)", lambda w: __import__("bench.signin_samples").signin_samples.sign_in(w)),
+    "StaffRefreshFunction": Sample("POST /admin/auth/refresh (rotation)", lambda w: __import__("bench.signin_samples").signin_samples.refresh(w)),
+    "StaffWeChatSignInFunction": Sample("POST /admin/auth/wechat (a bound verifier)", lambda w: __import__("bench.signin_samples").signin_samples.wechat(w)),
+    "StaffTotpSetupFunction": Sample("POST /admin/auth/totp/setup", lambda w: __import__("bench.signin_samples").signin_samples.totp_setup(w)),
+    "StaffTotpConfirmFunction": Sample("POST /admin/auth/totp/confirm", lambda w: __import__("bench.signin_samples").signin_samples.totp_confirm(w)),
+    "StaffSessionsFunction": Sample("GET /admin/auth/sessions (2 devices)", lambda w: __import__("bench.signin_samples").signin_samples.sessions(w)),
+    "StaffEndSessionFunction": Sample("DELETE /admin/auth/sessions/{sid}", lambda w: __import__("bench.signin_samples").signin_samples.end_session(w)),
+    "StaffSignOutFunction": Sample("POST /admin/auth/sign-out", lambda w: __import__("bench.signin_samples").signin_samples.sign_out(w)),
+    "StaffSignOutEverywhereFunction": Sample("POST /admin/auth/sign-out-everywhere (2 devices)", lambda w: __import__("bench.signin_samples").signin_samples.sign_out_everywhere(w)),
+    "StaffUnlockFunction": Sample("POST /admin/staff/{name}/unlock", lambda w: __import__("bench.signin_samples").signin_samples.unlock(w)),
+    # -- back office: catalog
+    "AdminListCategoriesFunction": Sample("GET /admin/categories", lambda w: __import__("bench.catalog_samples").catalog_samples.admin_list_categories(w)),
+    "CreateCategoryFunction": Sample("POST /admin/categories", lambda w: __import__("bench.catalog_samples").catalog_samples.create_category(w), 201),
+    "UpdateCategoryFunction": Sample("PATCH /admin/categories/{id} (rename)", lambda w: __import__("bench.catalog_samples").catalog_samples.update_category(w)),
+    "OrderCategoriesFunction": Sample("PUT /admin/categories/order", lambda w: __import__("bench.catalog_samples").catalog_samples.order_categories(w)),
+    "AdminListProductsFunction": Sample("GET /admin/products", lambda w: __import__("bench.catalog_samples").catalog_samples.admin_list_products(w)),
+    "AdminGetProductFunction": Sample("GET /admin/products/{id}", lambda w: __import__("bench.catalog_samples").catalog_samples.admin_get_product(w)),
+    "CreateProductFunction": Sample("POST /admin/products (2 x 3 SKUs)", lambda w: __import__("bench.catalog_samples").catalog_samples.create_product(w), 201),
+    "UpdateProductFunction": Sample("PUT /admin/products/{id} (a price)", lambda w: __import__("bench.catalog_samples").catalog_samples.update_product(w)),
+    "PublishProductFunction": Sample("POST /admin/products/{id}/publish", lambda w: __import__("bench.catalog_samples").catalog_samples.publish_product(w)),
+    "UnpublishProductFunction": Sample("POST /admin/products/{id}/unpublish", lambda w: __import__("bench.catalog_samples").catalog_samples.unpublish_product(w)),
+    "DeleteProductFunction": Sample("DELETE /admin/products/{id}", lambda w: __import__("bench.catalog_samples").catalog_samples.delete_product(w)),
+    "ChangeStockFunction": Sample("POST /admin/skus/{id}/stock (adjust)", lambda w: __import__("bench.catalog_samples").catalog_samples.change_stock(w)),
+    "StockLedgerFunction": Sample("GET /admin/skus/{id}/stock-ledger", lambda w: __import__("bench.catalog_samples").catalog_samples.stock_ledger(w)),
+    "ExportProductsFunction": Sample("GET /admin/products/export (the demo shop)", lambda w: __import__("bench.catalog_samples").catalog_samples.export_products(w)),
+    "ImportProductsFunction": Sample("POST /admin/products/import (one new product)", lambda w: __import__("bench.catalog_samples").catalog_samples.import_products(w)),
+    # -- back office: media
+    "CreateUploadFunction": Sample("POST /admin/uploads (an image)", lambda w: w.http(
+        "POST", "/admin/uploads", {"kind": "image", "content_type": "image/jpeg", "size": 480_000}, auth="merchant"), 201),
+    "ThumbnailsFunction": Sample("S3 ObjectCreated (a 1600x1200 JPEG)", lambda w: __import__(
+        "bench.media", fromlist=["thumbnail_event"]).thumbnail_event(w)),
+    # -- back office: order desk
+    "ListOrdersAdminFunction": Sample("GET /admin/orders (one day, unfiltered, 20 rows)", lambda w: __import__(
+        "bench.desk_samples", fromlist=["_"]).list_today(w)),
+    "AddOrderRemarkFunction": Sample("POST /admin/orders/{id}/remarks", lambda w: w.http(
+        "POST", f"/admin/orders/{w.standing('paid')['order_id']}/remarks", {"text": "bench"}, auth="merchant"), 201),
+    "CreateOrderExportFunction": Sample("POST /admin/orders/exports (one day)", lambda w: __import__(
+        "bench.desk_samples", fromlist=["_"]).create_export(w), 202),
+    "GetOrderExportFunction": Sample("GET /admin/orders/exports/{id}", lambda w: __import__(
+        "bench.desk_samples", fromlist=["_"]).get_export(w)),
+    "OrderExportWorkerFunction": Sample("stream: a new export (today's orders)", lambda w: __import__(
+        "bench.desk_samples", fromlist=["_"]).export_record(w)),
+    "OrderDeskEventsFunction": Sample("stream: a refund requested (its summary on the order)", lambda w: __import__(
+        "bench.desk_samples", fromlist=["_"]).refund_record(w)),
+    # -- back office: shipping management and message push
+    "ChangeTrackingFunction": Sample("PATCH /admin/orders/{id}/shipments/{shipment_id}", lambda w: __import__(
+        "bench.shipping_samples", fromlist=["_"]).change_tracking(w)),
+    "DeliveryCompaniesFunction": Sample("GET /admin/delivery-companies", lambda w: w.http(
+        "GET", "/admin/delivery-companies", auth="merchant")),
+    "ShippingIssuesFunction": Sample("GET /admin/shipping/issues", lambda w: w.http(
+        "GET", "/admin/shipping/issues", auth="merchant")),
+    "ShippingUploadsFunction": Sample("scheduled event (one shipment due)", lambda w: __import__(
+        "bench.shipping_samples", fromlist=["_"]).upload_due(w)),
+    "WeChatPushVerifyFunction": Sample("GET /wechat/push (URL verification)", lambda w: __import__(
+        "bench.shipping_samples", fromlist=["_"]).verify(w)),
+    "WeChatPushFunction": Sample("POST /wechat/push (safe mode, settlement)", lambda w: __import__(
+        "bench.shipping_samples", fromlist=["_"]).settlement_push(w)),
+    # -- back office: reconciliation
+    "ReconciliationListFunction": Sample("GET /admin/reconciliation", lambda w: w.http(
+        "GET", "/admin/reconciliation", auth="merchant")),
+    "ReconciliationGetFunction": Sample("GET /admin/reconciliation/{day} (yesterday)", lambda w: w.http(
+        "GET", f"/admin/reconciliation/{__import__('shop.buying.reconciliation').buying.reconciliation.recent_days(1)[0]}",
+        auth="merchant")),
+    "ReconciliationRunFunction": Sample("POST /admin/reconciliation/{day}/run (a day WeChat Pay has no bill for)", lambda w: w.http(
+        "POST", f"/admin/reconciliation/{__import__('shop.buying.reconciliation').buying.reconciliation.recent_days(2)[1]}/run",
+        auth="merchant")),
+    "ReconciliationWorkerFunction": Sample("scheduled event (hourly)", lambda w: scheduled_event("ReconciliationWorkerFunction")),
+    # -- back office: settings and pickup
+    "GetSettingsFunction": Sample("GET /admin/settings", lambda w: w.http("GET", "/admin/settings", auth="merchant")),
+    "PutSettingsFunction": Sample("PUT /admin/settings", lambda w: w.http("PUT", "/admin/settings", _settings_body(),
+                                                                          auth="merchant")),
+    "GetFreightFunction": Sample("GET /admin/settings/freight", lambda w: w.http("GET", "/admin/settings/freight",
+                                                                                 auth="merchant")),
+    "PutFreightFunction": Sample("PUT /admin/settings/freight", lambda w: w.http("PUT", "/admin/settings/freight",
+                                                                                 _freight_body(), auth="merchant")),
+    "ListAdminPickupStoresFunction": Sample("GET /admin/pickup-stores", lambda w: w.http("GET", "/admin/pickup-stores",
+                                                                                        auth="merchant")),
+    "PutPickupStoreFunction": Sample("PUT /admin/pickup-stores/{id} (a change)", lambda w: w.http(
+        "PUT", "/admin/pickup-stores/bench-store", _store_body(), auth="merchant")),
+    "DeletePickupStoreFunction": Sample("DELETE /admin/pickup-stores/{id}", lambda w: w.http(
+        "DELETE", f"/admin/pickup-stores/{_new_store()}", auth="merchant"), 204),
+    "VerifyPickupFunction": Sample("POST /admin/pickup/verify", lambda w: w.http(
+        "POST", "/admin/pickup/verify", {"code": _pickup_code(w), "store_id": "sz-nanshan"}, auth="merchant")),
+    "GetPickupCodeFunction": Sample("GET /orders/{id}/pickup-code (first request)", lambda w: w.http(
+        "GET", f"/orders/{w.paid_order()['order_id']}/pickup-code")),
+    # -- back office: after-sales and customers
+    "ListRefundsFunction": Sample("GET /admin/refunds (the queue)", lambda w: w.http(
+        "GET", "/admin/refunds?status=REQUESTED&limit=20", auth="merchant")),
+    "CreateRefundFunction": Sample("POST /admin/orders/{id}/refunds (one line)", lambda w: w.http(
+        "POST", f"/admin/orders/{w.paid_order()['order_id']}/refunds", {"reason": "缺货"}, auth="merchant"), 201),
+    "ListCustomersFunction": Sample("GET /admin/customers", lambda w: w.http("GET", "/admin/customers?limit=20", auth="merchant")),
+    "GetCustomerFunction": Sample("GET /admin/customers/{id}", lambda w: w.http(
+        "GET", f"/admin/customers/{w.new_buyer()[0]}", auth="merchant")),
 }
+
+
+# -- back office: settings and pickup (helpers)
+def _settings_body() -> dict[str, Any]:
+    from shop.buying import settings
+
+    current = settings.load()
+    return {"version": current.version, "profile": {"name": f"基准小铺{next(_n)}"}, "orders": {}}
+
+
+def _freight_body() -> dict[str, Any]:
+    from shop.buying import shipping
+
+    current = shipping.load_freight().model_dump(mode="json", exclude={"updated_at", "updated_by"})
+    return {**current, "default_fee": 800 + next(_n) % 100}
+
+
+def _store_fields(name: str) -> dict[str, Any]:
+    return {"name": name, "address": "广东省深圳市福田区深南大道1号", "phone": "0755-88880000", "hours": "10:00-21:00",
+            "verifiers": ["bench-counter"]}
+
+
+def _store_body() -> dict[str, Any]:
+    from shop.buying import shipping
+
+    current = next((s for s in shipping.list_admin_stores().items if s.id == "bench-store"), None)
+    return {"version": current.version if current else 0, **_store_fields(f"基准门店{next(_n)}")}
+
+
+def _new_store() -> str:
+    from shop.buying import shipping
+
+    store_id = f"bench-del-{next(_n)}"
+    shipping.save_store(store_id, shipping.PickupStoreInput.model_validate({"version": 0, **_store_fields("待删除门店")}),
+                        merchant="bench")
+    return store_id
+
+
+def _pickup_code(w: World) -> str:
+    from shop.buying import pickup
+
+    return pickup.code_for(w.user_id, w.paid_order()["order_id"]).code
 
 
 def _growth() -> dict[str, Any]:
@@ -326,11 +479,16 @@ def _growth() -> dict[str, Any]:
     return GROWTH
 
 
-def _shipped(w: World) -> str:
-    from shop.buying import orders
+def _ship(order_id: str) -> None:
+    from shop.buying import shipments
+    from shop.buying.models.shipping import ShipRequest
 
+    shipments.ship(order_id, ShipRequest(carrier="顺丰速运", tracking_no="SF7654321"), merchant="bench")
+
+
+def _shipped(w: World) -> str:
     order = w.paid_order()
-    orders.ship(order["order_id"], "顺丰速运", "SF7654321", merchant="bench")
+    _ship(order["order_id"])
     return order["order_id"]
 
 
@@ -368,3 +526,4 @@ def out(text: str) -> None:
 
 
 __all__ = ["SAMPLES", "Template", "World", "start_backends", "status_of", "table", "out"]
+

@@ -125,6 +125,7 @@ def _moto_tables(mp: pytest.MonkeyPatch, template: Template) -> Iterator[dict[st
     from moto import mock_aws
 
     from shop.adapters import aws, config
+    from shop.buying import settings
 
     from infra.local.motoserver import roll_back_touched_items
 
@@ -135,9 +136,11 @@ def _moto_tables(mp: pytest.MonkeyPatch, template: Template) -> Iterator[dict[st
         mp.setenv("SHOP_TABLE_NAME", names["ShopTable"])
         aws.reset()
         config.reset()
+        settings.reset()  # the shop settings' per-container cache (shop.buying.settings)
         yield names
         aws.reset()
         config.reset()
+        settings.reset()
 
 
 @pytest.fixture

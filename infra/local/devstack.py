@@ -24,6 +24,7 @@ def _banner(stack: LocalStack) -> str:
   API              {url}
   WeChat simulator {stack.wechat.url}   (code2session, stable_token, getwxacodeunlimit, WeChat Pay v3; see infra/local/wechat_sim.py)
   DynamoDB (moto)  {stack.moto.url}   tables: {", ".join(stack.table_names.values())}
+  S3 (moto)        {stack.moto.url}   buckets: {", ".join(stack.bucket_names.values())} (POST policies checked, S3 events delivered; docs/media.md)
   Dev credentials  {creds_dir}/   (AppID {stack.creds["wechat_app_id"]}; WeChat Pay keys, APIv3 key)
 
   Try it:

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from infra.local import credentials
 from infra.local.gateway import LAYER_PATH, FunctionFailed, Gateway
 from infra.local.motoserver import MotoServer
+from infra.local.s3events import S3Front, S3Notifications, create_buckets, local_bucket_names
 from infra.local.streams import FunctionFailure, Streams
 from infra.local.template import FunctionSpec, Template, create_tables, local_table_names
 from infra.local.wechat_sim import WeChatSimulator
@@ -50,6 +51,8 @@ class LocalStack:
         self.secret_arns: dict[str, str] = {}
         self.template = template or Template()
         self.table_names = local_table_names(self.template)
+        self.bucket_names = local_bucket_names(self.template)
+        self.s3_events: S3Notifications | None = None
         self.creds: dict[str, Any] = {}
         self.moto: MotoServer | None = None
         self.wechat: WeChatSimulator | None = None
@@ -62,6 +65,9 @@ class LocalStack:
         return {
             **self.template.parameter_defaults(),
             **self.table_names,
+            **self.bucket_names,
+            **{f"{logical_id}.Arn": f"arn:aws:s3:::{name}" for logical_id, name in self.bucket_names.items()},
+            **self.cdn_domains(),
             **{name: self.secret_arns.get(name, "") for name in credentials.SECRETS},
             "AWS::Region": REGION,
             "AWS::StackName": STACK_NAME,
@@ -74,6 +80,9 @@ class LocalStack:
         """The environment Lambda would give ``spec``, pointed at the local endpoints."""
         assert self.moto and self.wechat
         env = {k: str(v) for k, v in self.template.resolve(spec.environment, self.refs()).items()}
+        for name, value in env.items():  # a CDN domain is moto's bucket URL here, served over http
+            if any(value.startswith(f"https://{domain}") for domain in self.cdn_domains().values()):
+                env[name] = "http://" + value.removeprefix("https://")
         creds = credentials.function_environment(self.creds, self.credentials_dir)
         if self.secret_arns:
             # as in AWS: credentials only through their secrets, and only where the template says so
@@ -108,6 +117,25 @@ class LocalStack:
         )
         return env
 
+    def cdn_origins(self) -> dict[str, str]:
+        """bucket logical id -> the CloudFront distribution of the template that serves it."""
+        out = {}
+        for logical_id, res in self.template.of_type("AWS::CloudFront::Distribution").items():
+            for origin in res["Properties"]["DistributionConfig"].get("Origins", []):
+                domain = origin.get("DomainName")
+                if isinstance(domain, dict) and domain.get("Fn::GetAtt", [None])[0] in self.bucket_names:
+                    out[domain["Fn::GetAtt"][0]] = logical_id
+        return out
+
+    def cdn_domains(self) -> dict[str, str]:
+        """``<Distribution>.DomainName`` of each CloudFront distribution whose origin is a bucket of the
+        template: locally, that bucket's path on moto, where the S3 front serves its objects to
+        anyone as the distribution would (http://<moto>/<bucket>/<key>)."""
+        if not self.moto:
+            return {}
+        host = self.moto.url.removeprefix("http://")
+        return {f"{dist}.DomainName": f"{host}/{self.bucket_names[bucket]}" for bucket, dist in self.cdn_origins().items()}
+
     # ------------------------------------------------------------ lifecycle
     def start(self) -> LocalStack:
         self.start_backends()
@@ -121,7 +149,24 @@ class LocalStack:
         ).start()
         self.gateway.controls["POST /_local/streams/drain"] = self._drain_control
         self.gateway.controls["GET /_local/streams"] = lambda _body: (200, self.streams.status() if self.streams else [])
+        if self.s3_events:
+            self.s3_events.start()
+            self.gateway.controls["POST /_local/s3/drain"] = self._drain_s3_control
+            self.gateway.controls["GET /_local/s3"] = lambda _body: (200, self.s3_events.status() if self.s3_events else {})
         return self
+
+    def _invoke_for_s3(self, function: str, event: dict[str, Any]) -> Any:
+        if self.gateway is None:
+            raise FunctionFailed("the gateway is not running")
+        return self.gateway.pools[function].invoke(event, str(uuid.uuid4()))
+
+    def drain_s3(self, timeout: float = 30.0) -> bool:
+        """Wait until the functions S3 notifies have handled every object stored so far."""
+        return self.s3_events.drain(timeout) if self.s3_events else True
+
+    def _drain_s3_control(self, body: bytes) -> tuple[int, Any]:
+        drained = self.drain_s3()
+        return (200 if drained else 504), {"drained": drained, **(self.s3_events.status() if self.s3_events else {})}
 
     def aws_client(self, service: str) -> Any:
         import boto3
@@ -148,14 +193,23 @@ class LocalStack:
     def start_backends(self) -> LocalStack:
         """Everything but the gateway: moto with the template's tables (seeded), the simulator."""
         self.creds = credentials.ensure(self.credentials_dir)
-        self.moto = MotoServer(port=self.moto_port).start()
+        # S3 event notifications go to the template's functions once the gateway runs (start())
+        self.s3_events = S3Notifications(self.template.functions(), self.bucket_names, self._invoke_for_s3)
+        secrets = {FAKE_AWS["AWS_ACCESS_KEY_ID"]: FAKE_AWS["AWS_SECRET_ACCESS_KEY"]}
+        cdn_buckets = {self.bucket_names[b] for b in self.cdn_origins()}
+        self.moto = MotoServer(port=self.moto_port, wrap=lambda app: S3Front(
+            app, secrets=secrets, on_created=self.s3_events, cdn_buckets=cdn_buckets)).start()
         create_tables(self.aws_client("dynamodb"), self.template, self.table_names)
+        create_buckets(self.aws_client("s3"), self.template, self.bucket_names)
         if self.secrets_manager:
             self.secret_arns = self._create_secrets()
         if self.seed_data:
             self.seed()
         self.wechat = WeChatSimulator(app_id=self.creds["wechat_app_id"], app_secret=self.creds["wechat_app_secret"],
                                       port=self.wechat_port, pay=self.pay_simulator()).start()
+        # the message push the simulator sends to /wechat/push is signed with the shop's push secret
+        self.wechat.shipping.push_token = self.creds.get("wechat_push_token")
+        self.wechat.shipping.push_aes_key = self.creds.get("wechat_push_aes_key")
         return self
 
     def pay_simulator(self) -> WeChatPaySimulator:
@@ -200,6 +254,6 @@ class LocalStack:
         return self.gateway.url
 
     def stop(self) -> None:
-        for part in (self.streams, self.gateway, self.wechat, self.moto):
+        for part in (self.streams, self.s3_events, self.gateway, self.wechat, self.moto):
             if part is not None:
                 part.stop()

@@ -266,7 +266,7 @@ def test_who_may_use_the_desk(api: Api, shop: dict[str, Any]) -> None:
 
 # ---------------------------------------------------------------- exports
 
-EXPORTS = "test-exports"
+EXPORTS = "test-exportsbucket"  # the name tests/least_privilege.py gives the template's ExportsBucket
 
 
 @pytest.fixture
@@ -329,9 +329,19 @@ def test_export_failures_are_visible(api: Api, shop: dict[str, Any], exports_buc
 
     m, today = shop["merchant"], shop["today"]
     worker = TableStream("OrderExportWorkerFunction")
-    monkeypatch.setenv("EXPORTS_BUCKET", "no-such-bucket")
+    from botocore.exceptions import ClientError
+
+    from shop.adapters import storage
+
+    def bucket_gone(*args: Any, **kwargs: Any) -> None:  # S3 refuses the write (the bucket was deleted)
+        raise ClientError({"Error": {"Code": "NoSuchBucket", "Message": "The specified bucket does not exist"}},
+                          "PutObject")
+
+    real_put = storage.put
+    monkeypatch.setattr(storage, "put", bucket_gone)
     asked = api.post("/admin/orders/exports", {"from": str(today), "to": str(today)}, token=m).json
     worker.drain()
+    monkeypatch.setattr(storage, "put", real_put)
     failed = api.get(f"/admin/orders/exports/{asked['id']}", token=m).json
     assert failed["status"] == "failed" and failed["error"] and failed["download_url"] is None
     # out of time: stopped and marked, never killed by the Lambda timeout

@@ -14,6 +14,7 @@ from shop.adapters.observability import MetricUnit, logger, metrics
 from shop.adapters.wechat import push
 from shop.buying import wechat_push
 from shop.core.errors import Forbidden, InvalidRequest
+from shop.edge.openapi import error_responses
 from shop.edge.api import create_app, lambda_handler_for, raw_body
 
 app = create_app()
@@ -30,8 +31,7 @@ def _refuse(reason: str) -> Forbidden:
                       "anything is read.",
           enable_validation=False,
           responses={200: {"description": "success", "content": {"text/plain": {"schema": {"type": "string"}}}},
-                     400: {"description": "Not a JSON push"}, 403: {"description": "Bad or stale signature, "
-                                                                    "undecryptable or for another app"}})
+                     **error_responses(400, 403, 503)})  # 400 push_not_json; 403 push_rejected (signature, age, app)
 def wechat_push_receive():  # noqa: ANN201 - the answer is WeChat's text contract
     query = app.current_event.query_string_parameters or {}
     timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")

@@ -9,6 +9,7 @@ from shop.adapters.config import credential
 from shop.adapters.observability import logger
 from shop.adapters.wechat import push
 from shop.core.errors import Forbidden
+from shop.edge.openapi import error_responses
 from shop.edge.api import create_app, lambda_handler_for
 
 app = create_app()
@@ -18,7 +19,7 @@ app = create_app()
          description="Called by WeChat when the push URL is saved in the MP admin. Answers echostr as text.",
          enable_validation=False,
          responses={200: {"description": "echostr", "content": {"text/plain": {"schema": {"type": "string"}}}},
-                    403: {"description": "Bad or stale signature"}})
+                    **error_responses(403)})  # 403 push_rejected: a bad or stale signature
 def wechat_push_verify():  # noqa: ANN201 - the answer is WeChat's text contract
     query = app.current_event.query_string_parameters or {}
     try:

@@ -10,6 +10,7 @@
     MERCHANT_TOKEN_SECRET_ID  merchant_token_private_key   the merchant-token issuer
     WECHAT_SECRET_ID          wechat_app_secret            login, the share code
     WECHATPAY_SECRET_ID       wechatpay_*                  the functions that call WeChat Pay
+    WECHAT_PUSH_SECRET_ID     wechat_push_token, wechat_push_aes_key   the message push endpoint
 
   A credential is read from its secret when the function has that secret's id in the environment
   (the deployed stack), fetched once per container and cached for ``SHOP_SECRET_MAX_AGE`` seconds.
@@ -107,6 +108,7 @@ SECRET_OF = {
     "merchant_token_private_key": "MERCHANT_TOKEN_SECRET_ID",
     "wechat_app_secret": "WECHAT_SECRET_ID",
     "wechatpay_": "WECHATPAY_SECRET_ID",
+    "wechat_push_": "WECHAT_PUSH_SECRET_ID",  # the message push Token and EncodingAESKey (issue 9)
 }
 
 

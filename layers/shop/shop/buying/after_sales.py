@@ -1,6 +1,6 @@
 """The after-sales queue (售后): refunds by status, oldest request first, for the merchant to work
 through. Each refund item carries the queue's index keys (GSI1: gsi1pk=REFUNDS#<status>,
-gsi1sk=<requested at>#<refund id>; shop.buying.refunds.queue_keys), set again by every status change
+gsi1sk=<requested, epoch ms>#<refund id>; shop.buying.refunds.queue_keys), set again by every status change
 in the same write, so a page is one Query and a refund is in exactly one status's queue.
 
 ``older_than_hours`` keeps the requests waiting at least that long (the ones a buyer is chasing):
@@ -14,12 +14,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shop.adapters import db
-from shop.adapters.clock import iso, now_utc
+from shop.adapters.clock import now_utc
 from shop.buying import orders
 from shop.buying.models.after_sales import QueueEntry, QueuePage
 from shop.core import pagination
 
-_SORT_KEY = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ#o[0-9a-f]{25}-[0-9A-Za-z]{3,20}")
+_SORT_KEY = re.compile(r"\d{13}#o[0-9a-f]{25}-[0-9A-Za-z]{3,20}")
 
 
 def queue(status: str, *, older_than_hours: int | None, cursor: str | None, limit: int) -> QueuePage:
@@ -28,7 +28,7 @@ def queue(status: str, *, older_than_hours: int | None, cursor: str | None, limi
     values: dict[str, Any] = {":pk": {"S": f"REFUNDS#{status}"}}
     if older_than_hours:
         key += " AND gsi1sk < :before"
-        values[":before"] = {"S": iso(now - timedelta(hours=older_than_hours))}
+        values[":before"] = {"S": f"{int((now - timedelta(hours=older_than_hours)).timestamp() * 1000):013d}"}
     params: dict[str, Any] = {"TableName": db.table(), "IndexName": "GSI1", "ScanIndexForward": True,
                               "Limit": limit + 1, "KeyConditionExpression": key, "ExpressionAttributeValues": values}
     if cursor:

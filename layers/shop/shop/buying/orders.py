@@ -33,7 +33,6 @@ from shop.core import pagination
 from shop.core.profile import profile_key
 from shop.catalog.skus import sku_key
 from shop.adapters.clock import iso_from_epoch, now_epoch
-from shop.adapters.config import setting_int
 from shop.core.errors import Conflict, NotFound, ServiceUnavailable
 from shop.buying.models.orders import (
     Order,
@@ -68,15 +67,19 @@ def due_shard(order_id: str) -> str:
     return f"DUE#{zlib.crc32(order_id.encode()) % DUE_SHARDS}"
 
 
-def status_keys(user_id: str, status: str, created_ms: int, order_id: str) -> dict[str, Any]:
+def status_keys(user_id: str, status: str, created_ms: int, order_id: str,
+                address: dict[str, Any] | None = None) -> dict[str, Any]:
     """Index keys of an order: newest first by creation time in milliseconds (two orders placed in
-    the same second still list in the order they were placed)."""
+    the same second still list in the order they were placed); and the order desk's (shop.buying.desk)."""
+    from shop.buying import desk_keys
+
     sort_key = f"{created_ms:013d}#{order_id}"
     return {
         "gsi1pk": f"USER#{user_id}#ORDERS",
         "gsi1sk": sort_key,
         "gsi2pk": f"USER#{user_id}#ORDERS#{status}",
         "gsi2sk": sort_key,
+        **desk_keys.index_attributes(order_id, created_ms, address),
     }
 
 
@@ -104,6 +107,11 @@ def view(item: dict[str, Any], refunds: list[dict[str, Any]] | None = None) -> O
         pay_deadline=_time(item.get("deadline_at")) if item["status"] == PENDING else None,
         paid_at=_time(item.get("paid_at")), shipped_at=_time(item.get("shipped_at")),
         shipment=Shipment(**item["shipment"]) if item.get("shipment") else None,
+        shipments=item.get("shipments") or [],
+        shipping_upload=item.get("shipping_upload"),
+        shipping_reminder=item.get("shipping_reminder"),
+        settlement=({**(item.get("settlement_estimate") or {}), **(item.get("settlement") or {})}
+                    if item.get("settlement") or item.get("settlement_estimate") else None),
         completed_at=_time(item.get("completed_at")),
         auto_complete_at=_time(item.get("auto_complete_at")) if item["status"] == "SHIPPED" else None,
         cancelled_at=_time(item.get("cancelled_at")), cancel_reason=item.get("cancel_reason"),
@@ -304,6 +312,9 @@ def cancel_pending(item: dict[str, Any], *, reason: str, at: int, to: str = "CAN
         "ExpressionAttributeNames": {"#s": "status"},
         "ExpressionAttributeValues": values,
     }}, *sku_adds(item["lines"], "stock"), *coupon_updates(item, to="available"), *release_counts(item, paid=False)]
+    from shop.catalog import ledger  # the release, in the stock ledger (docs/catalog.md)
+
+    actions += ledger.line_entries(item["lines"], 1, "cancel", order_id)
     if not db.transact(actions):
         return False
     metrics.add_metric(name="OrderCancelled" if to == "CANCELLED" else "OrderPaymentException", unit=MetricUnit.Count, value=1)
@@ -334,35 +345,7 @@ def complete(item: dict[str, Any], now: int, *, reason: str) -> bool:
     )
 
 
-def ship(order_id: str, carrier: str, tracking_no: str, *, merchant: str) -> Order:
-    """The merchant ships a paid order: PAID -> SHIPPED; it completes by itself after
-    ORDER_AUTO_COMPLETE_DAYS unless the buyer confirms first."""
-    item = load(order_id)
-    if item is None:
-        raise not_found()
-    now = now_epoch()
-    auto = now + setting_int("ORDER_AUTO_COMPLETE_DAYS") * 86400
-    shipped = db.update_if(
-        Key=order_key(order_id),
-        UpdateExpression="SET #s = :shipped, shipped_at = :when, shipment = :shipment, auto_complete_at = :auto, "
-                         "due_shard = :shard, due_at = :auto, gsi2pk = :g2, shipped_by = :merchant, "
-                         "version = version + :one",
-        ConditionExpression="#s = :paid",
-        ExpressionAttributeNames={"#s": "status"},
-        ExpressionAttributeValues={
-            ":shipped": {"S": "SHIPPED"}, ":paid": {"S": "PAID"}, ":when": {"S": iso_from_epoch(now)},
-            ":shipment": db.to_value({"carrier": carrier, "tracking_no": tracking_no}),
-            ":auto": {"N": str(auto)}, ":shard": {"S": due_shard(order_id)},
-            ":g2": {"S": f"USER#{item['user_id']}#ORDERS#SHIPPED"}, ":merchant": {"S": merchant},
-            ":one": {"N": "1"},
-        },
-    )
-    if not shipped:
-        raise Conflict("只有已支付的订单可以发货。", code="order_not_shippable",
-                       details={"status": (load(order_id) or {}).get("status")})
-    order, refunds = load_with_children(order_id)
-    assert order is not None
-    return view(order, refunds)
+# Shipping (parcels, carriers, tracking changes, WeChat's shipping upload): shop.buying.shipments.
 
 
 def due(now: int, limit: int = 100) -> list[dict[str, Any]]:

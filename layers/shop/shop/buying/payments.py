@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from shop.adapters import db
-from shop.buying import orders
+from shop.buying import orders, reconciliation
 from shop.adapters.clock import iso_from_epoch, now_epoch
 from shop.adapters.config import credential, setting
 from shop.adapters.observability import MetricUnit, logger, metrics
@@ -66,7 +66,7 @@ def mark_paid(order: dict[str, Any], t: dict[str, Any]) -> bool:
         }},
         {"Put": {"TableName": db.table(), "ConditionExpression": "attribute_not_exists(PK)", "Item": db.to_item({
             "PK": f"ORDER#{order_id}", "SK": f"PAYMENT#{txn}", "type": "payment", "applied_at": iso_from_epoch(now),
-            **_summary(t),
+            **_summary(t), **reconciliation.payment_index(t),  # the day's payments for reconciliation
         })}},
     ]
     # the buyer has paid for an order now: no longer a new customer, one unpaid order fewer

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from shop.adapters import db
 from shop.adapters.clock import SHANGHAI, iso_from_epoch, now_epoch
-from shop.adapters.config import setting_int
 from shop.adapters.observability import MetricUnit, logger, metrics
 from shop.buying.models.orders import CreatedOrder, Order, PaymentParams
 from shop.buying.orders import (
@@ -76,7 +75,8 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
         raise Unauthorized("The account no longer exists; log in again.", code="invalid_token")
     if data.profile.get(BLOCKED_AT):
         raise account_blocked()
-    cap = setting_int("ORDER_MAX_OPEN_UNPAID")
+    rules = data.rules or checkout.shop_settings.defaults()  # the shop's settings, read with the checkout's items
+    cap = rules.max_open_unpaid
     if int(data.profile.get("open_unpaid", 0)) >= cap:
         existing = load(order_id)
         if existing is not None:
@@ -85,7 +85,7 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
 
     now = now_epoch()
     created_at = iso_from_epoch(now)
-    deadline = now + setting_int("ORDER_PAYMENT_TIMEOUT_SECONDS")
+    deadline = now + rules.payment_timeout_seconds
     lines = [
         {
             "sku_id": line.sku_id, "product_id": line.product_id, "title": line.title, "specs": line.specs,
@@ -106,7 +106,8 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
         "pickup_store": quote.pickup_store.model_dump(mode="json", exclude_none=True) if quote.pickup_store else None,
         "remark": request.remark, "created_at": created_at, "deadline_at": deadline,
         "request_hash": digest, "version": 1, "counts_open": True,
-        **status_keys(user_id, PENDING, time.time_ns() // 1_000_000, order_id),
+        **status_keys(user_id, PENDING, time.time_ns() // 1_000_000, order_id,
+                      address=quote.address.model_dump() if quote.address else None),
         "due_shard": due_shard(order_id), "due_at": deadline,
     }
     if item["pickup_store"]:
@@ -163,6 +164,9 @@ def create(user_id: str, request: CheckoutRequest, idempotency_key: str, *, doma
             "UpdateExpression": "REMOVE " + ", ".join(f"#l.#s{n}" for n in range(len(in_cart))),
             "ExpressionAttributeNames": {"#l": "lines", **{f"#s{n}": sku for n, sku in enumerate(in_cart)}},
         }})
+    from shop.catalog import ledger  # the stock ledger records each reservation (docs/catalog.md)
+
+    actions += ledger.line_entries(lines, -1, "order", order_id)
     if len(actions) > 100:  # DynamoDB's limit on one transaction
         raise Conflict("这一单的限购商品太多，请分开下单。", code="order_too_large")
     reasons = db.transact_reasons(actions)

@@ -44,10 +44,11 @@ def refund_key(order_id: str, refund_id: str) -> dict[str, dict[str, str]]:
     return {"PK": {"S": f"ORDER#{order_id}"}, "SK": {"S": f"REFUND#{refund_id}"}}
 
 
-def queue_keys(refund_id: str, status: str, created_at: str) -> dict[str, str]:
-    """The after-sales queue's index keys (GSI1): refunds by status, oldest request first. Every
-    status change sets ``gsi1pk`` again (``queue_value``); the sort key stays the request time."""
-    return {"gsi1pk": f"REFUNDS#{status}", "gsi1sk": f"{created_at}#{refund_id}"}
+def queue_keys(refund_id: str, status: str, created_ns: int) -> dict[str, str]:
+    """The after-sales queue's index keys (GSI1): refunds by status, oldest request first (epoch
+    milliseconds, so two requests in one second keep their order). Every status change sets
+    ``gsi1pk`` again (``queue_value``); the sort key stays the request time."""
+    return {"gsi1pk": f"REFUNDS#{status}", "gsi1sk": f"{created_ns // 1_000_000:013d}#{refund_id}"}
 
 
 def queue_value(status: str) -> dict[str, str]:
@@ -142,7 +143,7 @@ def _new_refund(order: dict[str, Any], req: RefundRequest, *, lines: list[dict[s
         # After shipping they are with the buyer: a return puts them back when the merchant receives
         # it (receive_return); refund_only never does.
         "restock": not shipped, "created_at": now,
-        "created_ns": time.time_ns(), **queue_keys(refund_id, status, now),
+        "created_ns": (ns := time.time_ns()), **queue_keys(refund_id, status, ns),
     }
 
 
@@ -538,7 +539,7 @@ def refund_late_payment(order: dict[str, Any], t: dict[str, Any], *, domain: str
         "PK": f"ORDER#{order_id}", "SK": f"REFUND#{refund_id}", "type": "refund", "refund_id": refund_id,
         "order_id": order_id, "user_id": order["user_id"], "status": "PROCESSING", "amount": t["amount"]["total"],
         "freight": 0, "lines": [], "reason": "订单已取消，自动退款", "requested_by": "system", "restock": False,
-        "created_at": now, "created_ns": time.time_ns(), **queue_keys(refund_id, "PROCESSING", now),
+        "created_at": now, "created_ns": (ns := time.time_ns()), **queue_keys(refund_id, "PROCESSING", ns),
         "due_shard": orders.due_shard(refund_id), "due_at": now_epoch() + SUBMIT_GRACE,
     }
     db.transact([  # False: another copy of the notification recorded it first
@@ -569,8 +570,8 @@ def refund_stray_payment(order: dict[str, Any], t: dict[str, Any], *, reason: st
         "PK": f"ORDER#{order_id}", "SK": f"REFUND#{refund_id}", "type": "refund", "refund_id": refund_id,
         "order_id": order_id, "user_id": order["user_id"], "status": "PROCESSING", "amount": total, "total": total,
         "transaction_id": txn, "stray": True, "freight": 0, "lines": [], "reason": reason, "requested_by": "system",
-        "restock": False, "created_at": iso_from_epoch(now_epoch()), "created_ns": time.time_ns(),
-        **queue_keys(refund_id, "PROCESSING", iso_from_epoch(now_epoch())),
+        "restock": False, "created_at": iso_from_epoch(now_epoch()), "created_ns": (ns := time.time_ns()),
+        **queue_keys(refund_id, "PROCESSING", ns),
         "due_shard": orders.due_shard(refund_id), "due_at": now_epoch() + SUBMIT_GRACE,
     }
     if total <= 0:

@@ -29,6 +29,8 @@ FIELD_COLUMN = {"title": "标题", "subtitle": "副标题", "category_id": "分�
                 "max_per_order": "每单限购", "limit_per_buyer": "每人限购", "image_url": "SKU图片",
                 "weight_grams": "重量(克)"}
 MAX_BYTES = 2_000_000
+# columns a file may leave out (files exported before they existed): the products keep their values
+OPTIONAL = {"重量(克)"}
 
 
 def yuan(fen: int | None) -> str:
@@ -156,7 +158,7 @@ def _product(rows: list[tuple[int, dict[str, str]]]) -> tuple[dict[str, Any], st
             sku = {"id": row["SKU ID"] or None, "specs": _specs(row["规格"]), "price": price, "original_price": original,
                    "stock": stock or 0, "code": row["SKU编码"] or None, "image_url": row["SKU图片"] or None,
                    "max_per_order": _int(row["每单限购"], "每单限购"), "limit_per_buyer": _int(row["每人限购"], "每人限购"),
-                   "weight_grams": _int(row["重量(克)"], "重量(克)") or 0}
+                   **({"weight_grams": _int(row["重量(克)"], "重量(克)") or 0} if "重量(克)" in row else {})}
         except RowError as exc:
             exc.line = line  # type: ignore[attr-defined]
             raise
@@ -202,7 +204,7 @@ def import_csv(data: bytes, *, actor: str) -> ImportReport:
     except UnicodeDecodeError:
         raise InvalidRequest("文件应为 UTF-8 编码的 CSV（Excel：另存为“CSV UTF-8”）。", code="invalid_csv") from None
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or []) and c not in OPTIONAL]
     if missing:
         raise InvalidRequest("缺少列：" + "、".join(missing), code="invalid_csv", details={"missing": missing})
     groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
@@ -250,6 +252,10 @@ def _import_one(product_id: str, rows: list[tuple[int, dict[str, str]]], categor
                                   created_at=(old or {}).get("created_at") or manage.iso(manage.now_utc()),
                                   sales=int((old or {}).get("sales", 0)), old_meta=old)
         current = {s["sku_id"]: int(s.get("stock", 0)) for s in skus}
+        if "重量(克)" not in rows[0][1]:  # the file has no weight column: each SKU keeps its weight
+            weights = {s["sku_id"]: int(s.get("weight_grams") or 0) for s in skus}
+            for sku in draft["skus"]:
+                sku["weight_grams"] = weights.get(sku["id"], 0)
         stock_sets = {}
         for n, sku in enumerate(draft["skus"]):
             wanted = stocks.get(str(n))

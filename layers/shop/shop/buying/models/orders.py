@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from shop.core.models import ID, Delivery  # noqa: F401 - ID re-exported for the routes
 from shop.buying.models.places import AddressSnapshot, PickupStore
+from shop.buying.models.shipping import Settlement, ShipmentView, ShippingReminder, ShippingUpload
 from shop.core.money import Fen
 
 OrderStatus = Literal["PENDING_PAYMENT", "PAID", "SHIPPED", "COMPLETED", "CANCELLED", "CLOSED", "PAYMENT_EXCEPTION"]
@@ -52,7 +53,7 @@ class RefundView(BaseModel):
     reason: str
     lines: list[dict[str, int | str]]
     freight: Fen
-    requested_by: Literal["user", "system"]
+    requested_by: Literal["user", "merchant", "system"]
     kind: RefundKind = Field(default="refund_only", description="refund_only (仅退款) or return (退货退款: the money "
                              "goes back once the merchant has received the goods, which go back on sale)")
     restock: bool = Field(default=False, description="Whether the units go back on sale: before shipping at once, "
@@ -85,7 +86,11 @@ class Order(BaseModel):
     pay_deadline: datetime | None = Field(default=None, description="Unpaid orders are cancelled at this time")
     paid_at: datetime | None = None
     shipped_at: datetime | None = None
-    shipment: Shipment | None = None
+    shipment: Shipment | None = Field(default=None, description="The first parcel (older clients); see shipments")
+    shipments: list[ShipmentView] = Field(default=[], description="Every parcel, in the order shipped")
+    shipping_upload: ShippingUpload | None = Field(default=None, description="Reporting the shipping to WeChat")
+    shipping_reminder: ShippingReminder | None = Field(default=None, description="WeChat reminded the shop to ship")
+    settlement: Settlement | None = Field(default=None, description="WeChat's settlement of the payment")
     completed_at: datetime | None = None
     auto_complete_at: datetime | None = None
     cancelled_at: datetime | None = None
