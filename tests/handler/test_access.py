@@ -205,11 +205,14 @@ def test_blocking_is_for_merchants_and_for_accounts_that_exist(api: Api) -> None
 
 # ---------------------------------------------------------------- roles
 
+_FUNCTIONS = Template().functions()
+
+
 def _permission_of(route: tuple[str, str]) -> str:
     """The permission a route's function declares (its staff_with dependency), read from the code."""
     import re as _re
 
-    fn = next(f for f in Template().functions() if any((r.method, r.path) == route for r in f.routes))
+    fn = next(f for f in _FUNCTIONS if any((r.method, r.path) == route for r in f.routes))
     source = (fn.code_uri / "app.py").read_text()
     constant = _re.search(r"Depends\(staff_(?:with|pending|member_with)\((\w+)\)\)", source)
     assert constant, f"{fn.logical_id} declares no permission"
