@@ -3,14 +3,16 @@ from __future__ import annotations
 import io
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
 from infra.local.template import Template, create_tables, local_table_names
 from infra.local.wechat_sim import WeChatSimulator
-from tests.helpers import Api
+from tests.helpers import Api, moto_table
 
 APP_ID = "wx1234567890abcdef"
 APP_SECRET = "test-app-secret-0123456789abcdef"
@@ -158,12 +160,10 @@ def aws(env: dict[str, str], template: Template, monkeypatch: pytest.MonkeyPatch
 @pytest.fixture(scope="module")
 def seeded_module(template: Template) -> Iterator[dict[str, str]]:
     """The demo shop, seeded once for a module of tests that only read it."""
-    from infra.seed.demo_shop import seed
-
     with pytest.MonkeyPatch.context() as mp:
         _set_base_env(mp)
         with _moto_tables(mp, template) as names:
-            seed()
+            _seed(names)
             yield names
 
 
@@ -188,11 +188,34 @@ def wechat(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[WeC
     sink.stop()
 
 
+_seed_snapshot: dict[str, tuple[Any, Any]] = {}
+
+
+def _seed(names: dict[str, str]) -> None:
+    """The demo shop (infra.seed.demo_shop.seed) in this test's fresh tables. Seeding is 1.5 s of moto
+    writes and comes out the same for every test, so it runs once per session; each later test gets
+    a copy of what it wrote - the items and the stream records, exactly as if seed() had run again."""
+    import copy
+
+    if not _seed_snapshot:
+        from infra.seed.demo_shop import seed
+
+        seed()
+        for name in names.values():
+            table = moto_table(name)
+            _seed_snapshot[name] = (copy.deepcopy(table.items),
+                                    copy.deepcopy(table.stream_shard.items) if table.stream_shard else None)
+        return
+    for name, (items, stream) in _seed_snapshot.items():
+        table = moto_table(name)
+        table.items = copy.deepcopy(items)
+        if table.stream_shard is not None and stream is not None:
+            table.stream_shard.items = copy.deepcopy(stream)
+
+
 @pytest.fixture
 def seeded(aws: dict[str, str]) -> dict[str, str]:
-    from infra.seed.demo_shop import seed
-
-    seed()
+    _seed(aws)
     return aws
 
 
@@ -212,3 +235,22 @@ def app_logs() -> Iterator[io.StringIO]:
 @pytest.fixture
 def api(template: Template) -> Api:
     return Api(template)
+
+
+@pytest.fixture
+def serialized_dynamodb(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB applies each request atomically; the tests' in-process moto does not guard its
+    condition checks against threads, so each call is made one at a time, as the service would
+    (the local stack's moto server does the same: infra/local/motoserver.py)."""
+    from botocore.client import BaseClient
+
+    lock = threading.Lock()
+    original = BaseClient._make_api_call
+
+    def one_at_a_time(self, operation, params):  # noqa: ANN001, ANN202
+        if self.meta.service_model.service_name != "dynamodb":
+            return original(self, operation, params)
+        with lock:
+            return original(self, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", one_at_a_time)

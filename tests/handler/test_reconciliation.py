@@ -196,7 +196,8 @@ def test_rerunning_replaces_the_report_and_is_audited(api: Api, wechat, shopper,
     assert json.loads(audits[1]["after"])["status"] == "clean"
 
 
-def test_two_runs_at_once_store_one_report_each_version_once(api: Api, wechat, shopper, finance: str, next_morning) -> None:
+def test_two_runs_at_once_store_one_report_each_version_once(api: Api, wechat, shopper, finance: str, next_morning,
+                                                              serialized_dynamodb: None) -> None:
     token, address = shopper
     _paid_order(api, wechat, token, address, (TEE, 1))
     next_morning()

@@ -111,25 +111,6 @@ def test_orders_and_cancellations_are_in_the_ledger(api: Api, owner: str) -> Non
     assert stock == expected == 10
 
 
-@pytest.fixture
-def serialized_dynamodb(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB applies each request atomically; the tests' in-process moto does not guard its
-    condition checks against threads, so each call is made one at a time, as the service would
-    (the local stack's moto server does the same: infra/local/motoserver.py)."""
-    from botocore.client import BaseClient
-
-    lock = threading.Lock()
-    original = BaseClient._make_api_call
-
-    def one_at_a_time(self, operation, params):  # noqa: ANN001, ANN202
-        if self.meta.service_model.service_name != "dynamodb":
-            return original(self, operation, params)
-        with lock:
-            return original(self, operation, params)
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", one_at_a_time)
-
-
 def test_50_concurrent_orders_racing_stock_adjustments(api: Api, owner: str, serialized_dynamodb: None) -> None:
     sku = new_sku(api, owner, 40)
     buyers = [login(api, f"racer-{n}") for n in range(50)]
