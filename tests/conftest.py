@@ -86,6 +86,30 @@ def pytest_configure(config: pytest.Config) -> None:
     from tests import least_privilege
 
     least_privilege.install(Template())
+    _one_metrics_flush_at_a_time()
+
+
+def _one_metrics_flush_at_a_time() -> None:
+    """Lambda runs one invocation per process, so Powertools keeps one metric set per process and
+    does not guard it: its flush checks the set is not empty, then serializes it. Tests that run a
+    handler from two threads in one process (a repeated event delivered twice at once) could see the
+    other thread's flush empty the set between those steps and fail with "Must contain at least one
+    metric". Adding and flushing are made one at a time here, as they are within a Lambda process;
+    the local stack runs each concurrent invocation in its own worker process and needs nothing."""
+    import functools
+
+    from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import AmazonCloudWatchEMFProvider
+
+    lock = threading.RLock()
+    for name in ("add_metric", "flush_metrics"):
+        original = getattr(AmazonCloudWatchEMFProvider, name)
+
+        @functools.wraps(original)
+        def guarded(*args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return __original(*args, **kwargs)
+
+        setattr(AmazonCloudWatchEMFProvider, name, guarded)
 
 
 def pytest_deselected(items: list[pytest.Item]) -> None:

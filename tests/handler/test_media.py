@@ -305,7 +305,7 @@ def test_an_object_nobody_issued_a_post_for_is_removed(media: Media) -> None:
 
 
 def test_a_repeated_event_changes_nothing_even_when_both_copies_arrive_at_once(
-        api: Api, media: Media, owner: str) -> None:
+        api: Api, media: Media, owner: str, serialized_dynamodb: None) -> None:
     body = upload(api, owner, media, image("JPEG"), "image/jpeg")
     event = media.event_for(body["key"])
     results: list[Any] = []
