@@ -149,6 +149,10 @@ def test_a_right_password_signs_in_and_wrong_or_unknown_get_the_same_answer(api:
     ok = sign_in(api, "mia")
     assert ok.status == 200, ok.text
     assert ok.json["role"] == "manager" and ok.json["expires_in"] == 600 and ok.json["token_type"] == "Bearer"
+    # what a console shows this role: a manager runs the shop but sees neither the money reports nor staff
+    assert ok.json["role_label"] == "运营"
+    assert {"orders.ship", "catalog.write"} <= set(ok.json["permissions"])
+    assert not {"reconciliation.read", "staff.manage", "audit.read"} & set(ok.json["permissions"])
     from shop.adapters import tokens
 
     claims = tokens.verify(ok.json["access_token"], audience=tokens.MERCHANT)
@@ -309,6 +313,7 @@ def test_refresh_rotates_and_reusing_an_old_token_ends_the_sign_in(api: Api) -> 
     assert works(api, a1).status == works(api, a2).status == 200
     third = refresh(api, cookie=f"__Secure-staff_refresh={r2}")  # the browser: the cookie, no body
     assert third.status == 200
+    assert third.json["role"] == "manager" and "orders.ship" in third.json["permissions"]  # a reloaded console
     r3 = third.json["refresh_token"]
     reused = refresh(api, r1)  # a stolen, already rotated token
     assert (reused.status, reused.code) == (401, "refresh_token_reused")

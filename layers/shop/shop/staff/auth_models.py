@@ -44,6 +44,9 @@ class TotpConfirmRequest(RequestModel):
 class SignedIn(BaseModel):
     name: str
     role: str
+    role_label: str = Field(description="the role's name in Chinese (店主, 运营, 客服, 财务, 核销员)")
+    permissions: list[str] = Field(description="what this role may do (docs/staff.md); a console shows only these "
+                                               "pages and buttons, the API still checks every request")
     session_id: str = Field(description="this sign-in (device); GET /admin/auth/sessions lists them")
     access_token: str = Field(description="for 'Authorization: Bearer'; keep it in memory only")
     token_type: str = "Bearer"

@@ -216,8 +216,8 @@ def _signed_in(name: str, role: str, account: dict[str, Any], *, channel: str, u
     access, ttl = devices.access_token(name, sid, at)
     metrics.add_metric(name="StaffSignIn", unit=MetricUnit.Count, value=1)
     logger.info("staff signed in", extra={"staff": name, "role": role, "channel": channel, "sid": sid})
-    return SignedIn(name=name, role=role, session_id=sid, access_token=access, expires_in=ttl, refresh_token=refresh,
-                    refresh_expires_at=iso_from_epoch(absolute),  # type: ignore[arg-type]
+    return SignedIn(name=name, role=role, **_role_facts(role), session_id=sid, access_token=access, expires_in=ttl,
+                    refresh_token=refresh, refresh_expires_at=iso_from_epoch(absolute),  # type: ignore[arg-type]
                     second_factor=second_factor), sid
 
 
@@ -317,11 +317,16 @@ def wechat_sign_in(code: str, *, ip: str, user_agent: str) -> SignedIn:
     return signed
 
 
+def _role_facts(role: str) -> dict[str, Any]:
+    return {"role_label": roles.LABELS.get(role, role), "permissions": sorted(roles.ROLES.get(role, frozenset()))}
+
+
 def refreshed(token: str | None) -> SignedIn:
     name, role, sid, new, absolute, at, second_factor = devices.refresh(token)
     access, ttl = devices.access_token(name, sid, at)
     logger.info("staff token refreshed", extra={"staff": name, "sid": sid})
-    return SignedIn(name=name, role=role, session_id=sid, access_token=access, expires_in=ttl, refresh_token=new,
+    return SignedIn(name=name, role=role, **_role_facts(role), session_id=sid, access_token=access, expires_in=ttl,
+                    refresh_token=new,
                     refresh_expires_at=iso_from_epoch(absolute), second_factor=second_factor)  # type: ignore[arg-type]
 
 
