@@ -1,0 +1,168 @@
+"""Applying dashboard facts to the counters in the shop table, each fact exactly once.
+
+Items (all in the shop table):
+- ``STATS#<Beijing day>`` / ``H#<hh>#<shard>``: the hour's counters (COUNTERS of shop.analytics.metrics),
+  split over SHARDS items so concurrent writers rarely meet on one item; a day's hours are one Query.
+- ``STATS#<day>`` / ``P#<product id>``: a product's day (units and amount paid, views, cart adds).
+- ``STATSDAY#<year>`` / ``<day>#<shard>``: the day's totals, for date ranges (a year is one Query).
+- ``STATSFACT#<fact key>`` / ``FACT``: the marker of an applied fact (expires after 3 days; a stream
+  redelivers within 24 hours).
+- ``STATSWHO#<day>#<person>`` / ``DAY``: what a person did that day (``did``: a string set), so a
+  buyer or visitor counts once a day - one item per person and day, never one per event.
+
+``apply`` writes facts in transactions: each fact's marker (put only if absent), each person's day
+(their new tags added only if none of them is there yet) and the counters they add (ADD). A marker
+that exists means the fact was counted before: the fact is dropped and the rest written. A person's
+day that already holds a tag is read again and the transaction rebuilt without that count. So a
+fact delivered twice, or by two consumers at once, adds once; nothing is read and then written
+unguarded.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from typing import Any
+
+from shop.adapters import db
+from shop.adapters.clock import now_epoch
+from shop.analytics.aggregate import Contribution
+
+SHARDS = 4
+MAX_ACTIONS = 100  # TransactWriteItems' limit
+FACT_TTL = 3 * 86400
+PERSON_TTL = 3 * 86400
+
+
+def stats_key(day: str, sk: str) -> dict[str, dict[str, str]]:
+    return {"PK": {"S": f"STATS#{day}"}, "SK": {"S": sk}}
+
+
+def _fact_key(key: str) -> dict[str, dict[str, str]]:
+    return {"PK": {"S": f"STATSFACT#{key}"}, "SK": {"S": "FACT"}}
+
+
+def _person_key(day: str, who: str) -> dict[str, dict[str, str]]:
+    return {"PK": {"S": f"STATSWHO#{day}#{who}"}, "SK": {"S": "DAY"}}
+
+
+def _add(table: str, key: dict[str, Any], counts: dict[str, int]) -> dict[str, Any]:
+    names = {f"#c{n}": name for n, name in enumerate(counts)}
+    values = {f":c{n}": {"N": str(v)} for n, v in enumerate(counts.values())}
+    return {"Update": {"TableName": table, "Key": key, "UpdateExpression": "ADD " + ", ".join(
+        f"#c{n} :c{n}" for n in range(len(counts))), "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values}}
+
+
+class _Plan:
+    """One transaction: the actions and what each one stands for."""
+
+    def __init__(self, table: str, shard: int) -> None:
+        self.table, self.shard = table, shard
+        self.facts: list[Contribution] = []
+        self.hours: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.days: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.products: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.people: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def size_with(self, fact: Contribution, known: dict[tuple[str, str], set[str]]) -> int:
+        hours = set(self.hours) | {(fact.day, fact.hour)}
+        days = set(self.days) | {fact.day}
+        products = set(self.products) | {(fact.day, p) for p in fact.products}
+        people = set(self.people) | {(fact.day, u.who) for u in fact.uniques
+                                     if u.tag not in known.get((fact.day, u.who), set())}
+        return len(self.facts) + 1 + len(hours) + len(days) + len(products) + len(people)
+
+    def take(self, fact: Contribution, known: dict[tuple[str, str], set[str]]) -> None:
+        self.facts.append(fact)
+        counts = dict(fact.counts)
+        for unique in fact.uniques:
+            person = (fact.day, unique.who)
+            if unique.tag in known.get(person, set()) or unique.tag in self.people.get(person, set()):
+                continue  # already counted that day (or earlier in this transaction)
+            self.people[person].add(unique.tag)
+            counts[unique.counter] = counts.get(unique.counter, 0) + 1
+        for name, value in counts.items():
+            self.hours[(fact.day, fact.hour)][name] += value
+            self.days[fact.day][name] += value
+        for product, deltas in fact.products.items():
+            for name, value in deltas.items():
+                self.products[(fact.day, product)][name] += value
+
+    def actions(self) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
+        now = now_epoch()
+        actions: list[dict[str, Any]] = []
+        meaning: list[tuple[str, Any]] = []
+        for fact in self.facts:
+            actions.append({"Put": {"TableName": self.table, "Item": {
+                **_fact_key(fact.key), "type": {"S": "stats_fact"}, "ttl": {"N": str(now + FACT_TTL)}},
+                "ConditionExpression": "attribute_not_exists(PK)"}})
+            meaning.append(("fact", fact.key))
+        for (day, who), tags in self.people.items():
+            values = {f":t{n}": {"S": tag} for n, tag in enumerate(sorted(tags))}
+            absent = " AND ".join(f"NOT contains(did, :t{n})" for n in range(len(tags)))
+            actions.append({"Update": {
+                "TableName": self.table, "Key": _person_key(day, who),
+                "UpdateExpression": "ADD did :tags SET #ttl = :ttl",
+                "ConditionExpression": f"attribute_not_exists(did) OR ({absent})",
+                "ExpressionAttributeNames": {"#ttl": "ttl"},
+                "ExpressionAttributeValues": {":tags": {"SS": sorted(tags)}, ":ttl": {"N": str(now + PERSON_TTL)},
+                                              **values}}})
+            meaning.append(("person", (day, who)))
+        for (day, hour), counts in self.hours.items():
+            actions.append(_add(self.table, stats_key(day, f"H#{hour:02d}#{self.shard}"), dict(counts)))
+            meaning.append(("counter", None))
+        for day, counts in self.days.items():
+            actions.append(_add(self.table, {"PK": {"S": f"STATSDAY#{day[:4]}"}, "SK": {"S": f"{day}#{self.shard}"}},
+                                dict(counts)))
+            meaning.append(("counter", None))
+        for (day, product), counts in self.products.items():
+            actions.append(_add(self.table, stats_key(day, f"P#{product}"), dict(counts)))
+            meaning.append(("counter", None))
+        return actions, meaning
+
+
+def _tags_of(day: str, who: str) -> set[str]:
+    found = db.client().get_item(TableName=db.table(), Key=_person_key(day, who), ConsistentRead=True,
+                                 ProjectionExpression="did").get("Item") or {}
+    return set(found.get("did", {}).get("SS", []))
+
+
+def apply(facts: list[Contribution]) -> int:
+    """Count ``facts`` (each at most once, ever); how many were new. Raises when the table keeps
+    refusing (a stream then retries the records, which is safe: counted facts are skipped)."""
+    pending = list({f.key: f for f in facts}.values())  # the same fact twice in one batch: once
+    known: dict[tuple[str, str], set[str]] = {}
+    applied = 0
+    # each refused transaction drops a counted fact or learns a person's day, so this is enough
+    for _ in range(2 * len(pending) + 4):
+        if not pending:
+            return applied
+        plan = _Plan(db.table(), random.randrange(SHARDS))  # noqa: S311 - spreading writes, not a secret
+        for fact in pending:
+            if plan.facts and plan.size_with(fact, known) > MAX_ACTIONS:
+                break
+            plan.take(fact, known)
+        actions, meaning = plan.actions()
+        reasons = db.transact_reasons(actions)
+        if reasons is None:
+            applied += len(plan.facts)
+            done = {f.key for f in plan.facts}
+            pending = [f for f in pending if f.key not in done]
+            continue
+        for (kind, ref), reason in zip(meaning, reasons, strict=False):
+            if reason != "ConditionalCheckFailed":
+                continue
+            if kind == "fact":  # counted before: never again
+                pending = [f for f in pending if f.key != ref]
+            elif kind == "person":
+                known[ref] = _tags_of(*ref)
+    if pending:
+        raise db.TransactionFailed(["analytics facts still pending after retries"])
+    return applied
+
+
+def day_items(day: str) -> list[dict[str, Any]]:
+    """Every counter item of a Beijing day (its hours' shards and its products): one Query."""
+    return db.query_all(KeyConditionExpression="PK = :pk",
+                        ExpressionAttributeValues={":pk": {"S": f"STATS#{day}"}})
