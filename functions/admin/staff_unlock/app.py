@@ -12,7 +12,7 @@ from shop.edge.auth import BEARER, staff_with
 from shop.edge.openapi import responses
 from shop.staff import signin
 from shop.staff.auth_models import Unlocked
-from shop.staff.models import MERCHANT_NAME
+from shop.staff.names import MERCHANT_NAME
 from shop.staff.roles import STAFF_MANAGE
 
 app = create_app()

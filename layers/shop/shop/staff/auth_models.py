@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop.core.models import RequestModel
-from shop.staff.models import MERCHANT_NAME
+from shop.staff.names import MERCHANT_NAME
 
 TOTP_CODE = r"^[0-9]{6}$"
 SID = r"^[A-Za-z0-9_-]{16}$"

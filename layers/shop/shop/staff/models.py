@@ -11,13 +11,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shop.core.models import RequestModel
+from shop.staff.names import INVITE_CODE, INVITE_ID, MERCHANT_NAME, ROLE  # noqa: F401 - also imported from here
 
-MERCHANT_NAME = r"^[a-z0-9][a-z0-9_-]{1,31}$"
 MAX_HOURS = 12
-ROLE = r"^(owner|manager|customer_service|finance|pickup_verifier)$"
 Role = Literal["owner", "manager", "customer_service", "finance", "pickup_verifier"]
-INVITE_ID = r"^[0-9a-f]{16}$"
-INVITE_CODE = r"^[0-9a-f]{16}\.[A-Za-z0-9_-]{27}$"  # <invite id>.<160 random bits>
 
 
 class MerchantTokenRequest(BaseModel):
