@@ -392,6 +392,13 @@ SAMPLES: dict[str, Sample] = {
         "bench.shipping_samples", fromlist=["_"]).verify(w)),
     "WeChatPushFunction": Sample("POST /wechat/push (safe mode, settlement)", lambda w: __import__(
         "bench.shipping_samples", fromlist=["_"]).settlement_push(w)),
+    # -- analytics and the data dashboard
+    "ClientEventsFunction": Sample("POST /events (a batch of 20 events)", lambda w: __import__(
+        "bench.analytics_samples", fromlist=["_"]).send_events(w), expect=202),
+    "AggregateStatsFunction": Sample("stream: an order paid (the dashboard's counters)", lambda w: __import__(
+        "bench.analytics_samples", fromlist=["_"]).paid_record(w)),
+    "DashboardFunction": Sample("GET /admin/dashboard (today)", lambda w: __import__(
+        "bench.analytics_samples", fromlist=["_"]).dashboard_today(w)),
     # -- back office: reconciliation
     "ReconciliationListFunction": Sample("GET /admin/reconciliation", lambda w: w.http(
         "GET", "/admin/reconciliation", auth="merchant")),

@@ -95,6 +95,12 @@ def needs(service: str, operation: str, params: dict[str, Any], function: str, t
     if service == "s3":
         action = {"HeadObject": "GetObject"}.get(operation, operation)  # IAM has no HeadObject action
         return {(f"s3:{action}", S3_OBJECT.format(params.get("Bucket", "?"), params.get("Key", "")))}
+    if service == "firehose" and "DeliveryStreamName" in params:
+        # delivery streams are named test-<logical id> in the tests (tests/handler/test_analytics.py)
+        name = params["DeliveryStreamName"]
+        logical_id = next((k for k in template.of_type("AWS::KinesisFirehose::DeliveryStream")
+                           if name == f"test-{k.lower()}"), name)
+        return {(f"firehose:{operation}", f"arn:AWS::KinesisFirehose::DeliveryStream/{logical_id}")}
     if service == "secretsmanager" and "SecretId" in params:
         return {(f"secretsmanager:{operation}", _secret_resource(params["SecretId"], function, template))}
     return {(f"{service}:{operation}", "*")}

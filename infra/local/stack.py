@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
-from infra.local import credentials
+from infra.local import credentials, firehose
 from infra.local.gateway import LAYER_PATH, FunctionFailed, Gateway
 from infra.local.motoserver import MotoServer
 from infra.local.s3events import S3Front, S3Notifications, create_buckets, local_bucket_names
@@ -52,6 +52,7 @@ class LocalStack:
         self.template = template or Template()
         self.table_names = local_table_names(self.template)
         self.bucket_names = local_bucket_names(self.template)
+        self.delivery_streams = firehose.local_stream_names(self.template)
         self.s3_events: S3Notifications | None = None
         self.creds: dict[str, Any] = {}
         self.moto: MotoServer | None = None
@@ -68,6 +69,7 @@ class LocalStack:
             **self.bucket_names,
             **{f"{logical_id}.Arn": f"arn:aws:s3:::{name}" for logical_id, name in self.bucket_names.items()},
             **self.cdn_domains(),
+            **firehose.refs(self.delivery_streams, REGION, "123456789012"),
             **{name: self.secret_arns.get(name, "") for name in credentials.SECRETS},
             "AWS::Region": REGION,
             "AWS::StackName": STACK_NAME,
@@ -201,6 +203,7 @@ class LocalStack:
             app, secrets=secrets, on_created=self.s3_events, cdn_buckets=cdn_buckets)).start()
         create_tables(self.aws_client("dynamodb"), self.template, self.table_names)
         create_buckets(self.aws_client("s3"), self.template, self.bucket_names)
+        firehose.create_streams(self.aws_client("firehose"), self.template, self.delivery_streams, self.bucket_names)
         if self.secrets_manager:
             self.secret_arns = self._create_secrets()
         if self.seed_data:

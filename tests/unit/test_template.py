@@ -36,8 +36,9 @@ def test_runtime_architecture_and_layer(template: Template) -> None:
 def test_no_hard_coded_partition_or_region(template: Template) -> None:
     text = json.dumps(template.raw)
     assert "arn:aws:" not in text and "arn:aws-cn:" not in text
-    # URLs use ${AWS::URLSuffix}; the one service principal is the same in every partition
-    assert "amazonaws.com" not in text.replace('"Service": "lambda.amazonaws.com"', "")
+    # URLs use ${AWS::URLSuffix}; the service principals (Lambda, Firehose) are the same in every partition
+    assert "amazonaws.com" not in text.replace('"Service": "lambda.amazonaws.com"', "").replace(
+        '"Service": "firehose.amazonaws.com"', "")
 
 
 # ---------------------------------------------------------------- logs
@@ -60,7 +61,8 @@ def test_every_function_logs_json_to_its_contexts_log_group_and_has_a_trigger(te
             f"{fn.logical_id} has no route, schedule, stream or S3 event"
         assert (fn.code_uri / f"{fn.module}.py").exists()
     # one group per bounded context, not per function
-    assert set(groups) == {"UsersLogs", "CatalogLogs", "BuyingLogs", "GrowthLogs", "AdminLogs", "SystemLogs"}
+    assert set(groups) == {"UsersLogs", "CatalogLogs", "BuyingLogs", "GrowthLogs", "AdminLogs", "SystemLogs",
+                           "AnalyticsLogs"}
     admin = {fn.logical_id for fn in template.functions() if fn.routes and all(
         r.path.startswith("/admin/") for r in fn.routes)}
     assert set(groups["AdminLogs"]) == admin | OPERATOR_INVOKED  # the merchant's side, whatever its context
@@ -95,6 +97,23 @@ def _actions(statements: list[dict[str, Any]]) -> set[str]:
     return {a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
 
 
+# roles a service (not a function) assumes: Firehose writing the raw analytics events into their bucket
+SERVICE_ROLES = {"EventsDeliveryRole"}
+
+
+def test_the_firehose_role_writes_only_the_events_bucket_for_this_account(template: Template) -> None:
+    props = template.resources["EventsDeliveryRole"]["Properties"]
+    (trust,) = props["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "firehose.amazonaws.com"}
+    assert trust["Condition"] == {"StringEquals": {"sts:ExternalId": {"Ref": "AWS::AccountId"}}}
+    (statement,) = [s for p in props["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    assert all(a.startswith("s3:") and "*" not in a and "Delete" not in a for a in statement["Action"])
+    assert statement["Resource"] == [{"Fn::GetAtt": ["EventsBucket", "Arn"]}, {"Fn::Sub": "${EventsBucket.Arn}/*"}]
+    stream = template.resources["EventsDeliveryStream"]["Properties"]["ExtendedS3DestinationConfiguration"]
+    assert stream["RoleARN"] == {"Fn::GetAtt": ["EventsDeliveryRole", "Arn"]}
+    assert stream["CompressionFormat"] == "GZIP"
+
+
 def test_functions_run_as_a_role_of_the_template_with_scoped_statements(template: Template) -> None:
     used_roles = set()
     for fn in template.functions():
@@ -103,9 +122,11 @@ def test_functions_run_as_a_role_of_the_template_with_scoped_statements(template
         role, statements = _role(template, fn.logical_id)
         used_roles.add(role)
         assert template.resources[role]["Type"] == "AWS::IAM::Role"
-    assert used_roles == set(template.of_type("AWS::IAM::Role")), "a role no function uses"
+    assert used_roles | SERVICE_ROLES == set(template.of_type("AWS::IAM::Role")), "a role no function uses"
     for role, res in template.of_type("AWS::IAM::Role").items():
         props = res["Properties"]
+        if role in SERVICE_ROLES:
+            continue
         assert props["AssumeRolePolicyDocument"]["Statement"] == [
             {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]
         assert "ManagedPolicyArns" not in props, role
@@ -159,7 +180,7 @@ def test_catalog_functions_cannot_read_the_secret(template: Template) -> None:
 
 
 # the roles of the table stream's consumers: growth, and the order desk's (issue 9, docs/order-desk.md)
-STREAM_READERS = {"GrowthEventsRole", "OrderDeskEventsRole", "OrderExportWorkerRole"}
+STREAM_READERS = {"GrowthEventsRole", "OrderDeskEventsRole", "OrderExportWorkerRole", "AggregateStatsRole"}
 
 
 def test_the_table_stream_is_read_by_the_growth_role_only_and_only_that_stream(template: Template) -> None:
@@ -181,7 +202,7 @@ def test_the_table_stream_is_read_by_the_growth_role_only_and_only_that_stream(t
 
 
 def test_a_role_writes_only_to_its_functions_log_groups(template: Template) -> None:
-    for role in template.of_type("AWS::IAM::Role"):
+    for role in set(template.of_type("AWS::IAM::Role")) - SERVICE_ROLES:
         groups = {template.resources[fn.logical_id]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
                   for fn in template.functions() if _role(template, fn.logical_id)[0] == role}
         statements = _role(template, next(f.logical_id for f in template.functions()

@@ -52,3 +52,19 @@ def process(event: dict[str, Any], handle: Callable[[Change], None]) -> dict[str
             return {"batchItemFailures": [{"itemIdentifier": r.get("dynamodb", {}).get("SequenceNumber", "")}
                                           for r in records[index:]]}
     return {"batchItemFailures": []}
+
+
+def process_all(event: dict[str, Any], handle: Callable[[list[Change]], Any]) -> dict[str, list[dict[str, str]]]:
+    """Run ``handle`` once on every record of the batch together (a consumer that writes a batch's
+    effects in a few transactions, e.g. counters); when it fails the whole batch is reported failed
+    and retried, so ``handle`` must be idempotent over records (shop.analytics.counters is)."""
+    records = event.get("Records") or []
+    changes = [change_of(record) for record in records]
+    try:
+        handle(changes)
+    except Exception:
+        logger.exception("stream batch failed", extra={"records": len(records), "first_sequence_number":
+                                                         changes[0].sequence_number if changes else None})
+        metrics.add_metric(name="StreamRecordFailed", unit=MetricUnit.Count, value=len(records))
+        return {"batchItemFailures": [{"itemIdentifier": c.sequence_number} for c in changes]}
+    return {"batchItemFailures": []}

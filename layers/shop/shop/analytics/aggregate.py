@@ -13,7 +13,10 @@ Beijing day and hour of the fact's own time, not of its processing.
 - 退款 (refunds, refund_amount): a refund reaching SUCCEEDED; it never touches pay_amount.
 - 新用户 (new_users): a profile appearing; 新买家 (new_buyers): ``first_paid_at`` appearing on a profile,
   which the payment transaction sets once - so buyers who paid before counting began are not new.
-Unique people (order_buyers, pay_buyers) are members of the day: counted when first seen that day.
+- 流量 (visits, product_views, cart_adds, checkout_starts, shares, by source): an event batch the
+  mini-program sent (shop.analytics.traffic stores its summary), in the hour it arrived.
+Unique people (visitors, product/cart/checkout visitors, order_buyers, pay_buyers, visitors by
+source) are members of the day: counted when first seen doing that on that day.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Contribution:
     at: datetime  # when the fact happened (UTC)
     counts: dict[str, int] = field(default_factory=dict)
     products: dict[str, dict[str, int]] = field(default_factory=dict)  # product id -> counter deltas
+    titles: dict[str, str] = field(default_factory=dict)  # product id -> its name on the order line
     uniques: tuple[Unique, ...] = ()
 
     @property
@@ -80,13 +84,17 @@ def _order(change: Change) -> list[Contribution]:
                                 uniques=(Unique(user, "ordered", "order_buyers"),)))
     if new.get("paid_at") and not old.get("paid_at"):
         products: dict[str, dict[str, int]] = {}
+        titles: dict[str, str] = {}
         for line in new.get("lines") or []:
-            counters = products.setdefault(str(line.get("product_id")), {"units": 0, "amount": 0})
+            product = str(line.get("product_id"))
+            counters = products.setdefault(product, {"units": 0, "amount": 0})
             counters["units"] += _int(line.get("quantity"))
             counters["amount"] += _int(line.get("amount")) - _int(line.get("discount"))
+            if line.get("title"):
+                titles[product] = str(line["title"])[:100]
         out.append(Contribution(key=f"order#{order_id}#paid", at=_time(new.get("paid_at")),
                                 counts={"paid_orders": 1, "pay_amount": _int(new.get("payable"))},
-                                products=products, uniques=(Unique(user, "paid", "pay_buyers"),)))
+                                products=products, titles=titles, uniques=(Unique(user, "paid", "pay_buyers"),)))
     return out
 
 
@@ -110,7 +118,31 @@ def _user(change: Change) -> list[Contribution]:
     return out
 
 
-_BY_TYPE = {"order": _order, "refund": _refund, "user": _user}
+# what an event batch's summary counts, and the unique-visitor step each kind of event makes
+_EVENT_COUNTS = (("visits", "visits"), ("product_views", "product_views"), ("cart_adds", "cart_adds"),
+                 ("checkout_starts", "checkout_starts"), ("shares", "shares"))
+_EVENT_UNIQUES = (("product_views", "viewed", "product_visitors"), ("cart_adds", "carted", "cart_visitors"),
+                  ("checkout_starts", "checkout", "checkout_visitors"))
+
+
+def _event_batch(change: Change) -> list[Contribution]:
+    if change.event != "INSERT":
+        return []
+    new = change.new
+    visitor, source = str(new.get("visitor") or ""), str(new.get("source") or "other")
+    summary = new.get("counts") or {}
+    counts = {counter: _int(summary.get(name)) for name, counter in _EVENT_COUNTS if _int(summary.get(name))}
+    if counts.get("visits"):
+        counts[f"visits_src_{source}"] = counts["visits"]
+    uniques = [Unique(visitor, "visited", "visitors"), Unique(visitor, f"src:{source}", f"visitors_src_{source}")]
+    uniques += [Unique(visitor, tag, counter) for name, tag, counter in _EVENT_UNIQUES if _int(summary.get(name))]
+    products = {str(product): {name: _int(value) for name, value in deltas.items() if _int(value)}
+                for product, deltas in (new.get("products") or {}).items()}
+    return [Contribution(key=f"events#{visitor}#{new.get('batch_id')}", at=_time(new.get("received_at")),
+                         counts=counts, products={p: d for p, d in products.items() if d}, uniques=tuple(uniques))]
+
+
+_BY_TYPE = {"order": _order, "refund": _refund, "user": _user, "event_batch": _event_batch}
 
 
 def contributions_of(change: Change) -> list[Contribution]:

@@ -10,12 +10,18 @@ Items (all in the shop table):
 - ``STATSWHO#<day>#<person>`` / ``DAY``: what a person did that day (``did``: a string set), so a
   buyer or visitor counts once a day - one item per person and day, never one per event.
 
-``apply`` writes facts in transactions: each fact's marker (put only if absent), each person's day
-(their new tags added only if none of them is there yet) and the counters they add (ADD). A marker
-that exists means the fact was counted before: the fact is dropped and the rest written. A person's
-day that already holds a tag is read again and the transaction rebuilt without that count. So a
-fact delivered twice, or by two consumers at once, adds once; nothing is read and then written
-unguarded.
+``apply`` first reads the days of the people the facts name (one BatchGetItem), so a returning
+visitor's batch costs no refused transaction; then it writes facts in transactions: each fact's
+marker (put only if absent), each person's day (their new tags added only if none of them is there
+yet) and the counters they add (ADD). A marker that exists means the fact was counted before: the
+fact is dropped and the rest written. A person's day that holds a tag by then (another consumer was
+faster) is read again and the transaction rebuilt without that count. So a fact delivered twice, or
+by two consumers at once, adds once; what was read is only a hint - the conditions decide.
+
+Hot items: the stream hands a consumer up to 100 records at once, and one transaction carries up to
+~90 facts, so the hour, day and product counters take one write per transaction, not per order;
+with four shards for hours and days, a flash sale's stream of payments stays far below the ~1,000
+writes/s an item takes (docs/analytics.md has the numbers).
 """
 
 from __future__ import annotations
@@ -46,12 +52,15 @@ def _person_key(day: str, who: str) -> dict[str, dict[str, str]]:
     return {"PK": {"S": f"STATSWHO#{day}#{who}"}, "SK": {"S": "DAY"}}
 
 
-def _add(table: str, key: dict[str, Any], counts: dict[str, int]) -> dict[str, Any]:
+def _add(table: str, key: dict[str, Any], counts: dict[str, int], title: str | None = None) -> dict[str, Any]:
     names = {f"#c{n}": name for n, name in enumerate(counts)}
-    values = {f":c{n}": {"N": str(v)} for n, v in enumerate(counts.values())}
-    return {"Update": {"TableName": table, "Key": key, "UpdateExpression": "ADD " + ", ".join(
-        f"#c{n} :c{n}" for n in range(len(counts))), "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": values}}
+    values: dict[str, Any] = {f":c{n}": {"N": str(v)} for n, v in enumerate(counts.values())}
+    expression = "ADD " + ", ".join(f"#c{n} :c{n}" for n in range(len(counts)))
+    if title:  # a product's name as its latest paid order line had it (the ranking shows it)
+        names["#title"], values[":title"] = "title", {"S": title}
+        expression += " SET #title = :title"
+    return {"Update": {"TableName": table, "Key": key, "UpdateExpression": expression,
+                       "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
 
 
 class _Plan:
@@ -63,6 +72,7 @@ class _Plan:
         self.hours: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.days: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.products: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.titles: dict[tuple[str, str], str] = {}
         self.people: dict[tuple[str, str], set[str]] = defaultdict(set)
 
     def size_with(self, fact: Contribution, known: dict[tuple[str, str], set[str]]) -> int:
@@ -88,6 +98,8 @@ class _Plan:
         for product, deltas in fact.products.items():
             for name, value in deltas.items():
                 self.products[(fact.day, product)][name] += value
+        for product, title in fact.titles.items():
+            self.titles[(fact.day, product)] = title
 
     def actions(self) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
         now = now_epoch()
@@ -117,7 +129,8 @@ class _Plan:
                                 dict(counts)))
             meaning.append(("counter", None))
         for (day, product), counts in self.products.items():
-            actions.append(_add(self.table, stats_key(day, f"P#{product}"), dict(counts)))
+            actions.append(_add(self.table, stats_key(day, f"P#{product}"), dict(counts),
+                                title=self.titles.get((day, product))))
             meaning.append(("counter", None))
         return actions, meaning
 
@@ -128,11 +141,24 @@ def _tags_of(day: str, who: str) -> set[str]:
     return set(found.get("did", {}).get("SS", []))
 
 
+def _known_days(facts: list[Contribution]) -> dict[tuple[str, str], set[str]]:
+    """What the people these facts name did on those days, as far as the table knows now."""
+    people = {(f.day, u.who) for f in facts for u in f.uniques}
+    if not people:
+        return {}
+    found = db.batch_get([_person_key(day, who) for day, who in people])
+    known = {}
+    for day, who in people:
+        item = found.get((f"STATSWHO#{day}#{who}", "DAY")) or {}
+        known[(day, who)] = set(item.get("did", {}).get("SS", []))
+    return known
+
+
 def apply(facts: list[Contribution]) -> int:
     """Count ``facts`` (each at most once, ever); how many were new. Raises when the table keeps
     refusing (a stream then retries the records, which is safe: counted facts are skipped)."""
     pending = list({f.key: f for f in facts}.values())  # the same fact twice in one batch: once
-    known: dict[tuple[str, str], set[str]] = {}
+    known = _known_days(pending)
     applied = 0
     # each refused transaction drops a counted fact or learns a person's day, so this is enough
     for _ in range(2 * len(pending) + 4):

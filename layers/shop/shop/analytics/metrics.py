@@ -16,11 +16,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from shop.analytics.scenes import SOURCES
+
 TRAFFIC = ("visits", "visitors", "product_views", "product_visitors", "cart_adds", "cart_visitors",
            "checkout_starts", "checkout_visitors", "shares")
 ORDERS = ("orders", "order_amount", "order_buyers", "paid_orders", "pay_amount", "pay_buyers", "new_buyers",
           "refunds", "refund_amount", "new_users")
-COUNTERS = TRAFFIC + ORDERS
+# per traffic source (shop.analytics.scenes): openings, and unique visitors who came that way that day
+SOURCE_COUNTERS = tuple(f"{kind}_src_{source}" for source in SOURCES for kind in ("visits", "visitors"))
+COUNTERS = TRAFFIC + ORDERS + SOURCE_COUNTERS
+PRODUCT_COUNTERS = ("units", "amount", "views", "cart_adds")
 
 # 访客 -> 商品访客 -> 加购 -> 下单 -> 支付: unique people at each step
 FUNNEL = (("visitors", "访客"), ("product_visitors", "商品访客"), ("cart_visitors", "加购"),
@@ -41,14 +46,25 @@ def fen_per(amount: int, people: int) -> int | None:
     return (2 * amount + people) // (2 * people)
 
 
-def totals(counters: dict[str, Any]) -> dict[str, int]:
-    """Every counter as an int (a counter nothing has touched yet is 0)."""
-    return {name: int(counters.get(name) or 0) for name in COUNTERS}
+def plain(counters: dict[str, Any]) -> dict[str, int]:
+    """The counters a chart plots for one bucket (an hour, a day): every count, no source split."""
+    return {name: int(counters.get(name) or 0) for name in TRAFFIC + ORDERS}
+
+
+def sum_into(total: dict[str, int], counters: dict[str, Any], names: tuple[str, ...] = COUNTERS) -> None:
+    for name in names:
+        total[name] = total.get(name, 0) + int(counters.get(name) or 0)
+
+
+def sources(counters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Visits and visitors by traffic source, in the dashboard's order."""
+    return [{"source": key, "label": label, "visits": int(counters.get(f"visits_src_{key}") or 0),
+             "visitors": int(counters.get(f"visitors_src_{key}") or 0)} for key, label in SOURCES.items()]
 
 
 def derive(counters: dict[str, Any]) -> dict[str, Any]:
     """The figures a dashboard shows for one period, from its summed counters."""
-    t = totals(counters)
+    t = plain(counters)
     returning = max(0, t["pay_buyers"] - t["new_buyers"])
     funnel = []
     previous = None

@@ -7,6 +7,7 @@ verifies it), and ask the context whether that caller may still act.
   in its transaction (placing an order, claiming a coupon) use ``current_user`` and spend no extra
   read.
 - ``optional_user``: None without an Authorization header.
+- ``lenient_user``: None without a valid shopper token (analytics events: anonymous then).
 - ``staff_with(permission)``: /admin routes; the token must be a merchant token issued after the
   account's ``tokens_valid_after`` (revocation, shop.staff.sessions), checked on every call, and
   the account's role must have the route's permission (shop.staff.roles).
@@ -58,6 +59,21 @@ def optional_user(request: Request) -> str | None:
     without an Authorization header; a bad or expired token is still a 401 (log in again)."""
     header = request.headers.get("authorization")
     return verify(bearer_token(header), audience=SHOPPER).user_id if header else None
+
+
+def lenient_user(request: Request) -> str | None:
+    """Route dependency for what a visitor sends whether or not they are logged in (analytics
+    events): the user id of a valid shopper token, else None - an expired or bad token makes the
+    caller anonymous rather than losing what they sent."""
+    from shop.core.errors import ShopError
+
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    try:
+        return verify(bearer_token(header), audience=SHOPPER).user_id
+    except ShopError:
+        return None
 
 
 def staff_with(permission: str) -> Callable[[Request], str]:

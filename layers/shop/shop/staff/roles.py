@@ -10,6 +10,7 @@ changed role counts from the next call.
 from __future__ import annotations
 
 # permissions, by what they guard
+DASHBOARD_READ = "dashboard.read"  # the data dashboard (数据看板): sales, traffic, refunds
 ORDERS_READ = "orders.read"  # the order desk: list, detail, timeline
 ORDERS_WRITE = "orders.write"  # merchant remarks, a shipment's tracking number
 ORDERS_SHIP = "orders.ship"  # ship an order (one or several parcels), the carrier list
@@ -36,7 +37,7 @@ AUDIT_READ = "audit.read"  # the audit log
 STAFF_MANAGE = "staff.manage"  # invite staff, change roles, disable, unlock, end their sessions
 ACCOUNT_SELF = "account.self"  # one's own sign-ins (devices), second factor and password: every role
 
-PERMISSIONS = (ORDERS_READ, ORDERS_WRITE, ORDERS_SHIP, ORDERS_EXPORT, REFUNDS_READ, REFUNDS_DECIDE, REFUNDS_RECEIVE,
+PERMISSIONS = (DASHBOARD_READ, ORDERS_READ, ORDERS_WRITE, ORDERS_SHIP, ORDERS_EXPORT, REFUNDS_READ, REFUNDS_DECIDE, REFUNDS_RECEIVE,
                PICKUP_VERIFY, CATALOG_READ, CATALOG_WRITE, STOCK_WRITE, COUPONS_READ, COUPONS_WRITE, GROWTH_READ,
                GROWTH_WRITE, CUSTOMERS_READ, CUSTOMERS_CONTACT, CUSTOMERS_BLOCK, SETTINGS_READ, SETTINGS_WRITE,
                RECONCILIATION_READ, RECONCILIATION_RUN, AUDIT_READ, STAFF_MANAGE, ACCOUNT_SELF)
@@ -48,14 +49,14 @@ OWNER = "owner"
 ROLES: dict[str, frozenset[str]] = {
     OWNER: frozenset(PERMISSIONS),  # 店主: everything
     "manager": frozenset({  # 运营: runs the shop, but not money reports, the audit log or staff
-        ORDERS_READ, ORDERS_WRITE, ORDERS_SHIP, ORDERS_EXPORT, REFUNDS_READ, REFUNDS_DECIDE, REFUNDS_RECEIVE,
+        DASHBOARD_READ, ORDERS_READ, ORDERS_WRITE, ORDERS_SHIP, ORDERS_EXPORT, REFUNDS_READ, REFUNDS_DECIDE, REFUNDS_RECEIVE,
         PICKUP_VERIFY, CATALOG_READ, CATALOG_WRITE, STOCK_WRITE, COUPONS_READ, COUPONS_WRITE, GROWTH_READ,
         GROWTH_WRITE, CUSTOMERS_READ, CUSTOMERS_CONTACT, CUSTOMERS_BLOCK, SETTINGS_READ, SETTINGS_WRITE, ACCOUNT_SELF}),
     "customer_service": frozenset({  # 客服: orders and after-sales, customers' contact details
         ORDERS_READ, ORDERS_WRITE, REFUNDS_READ, REFUNDS_DECIDE, REFUNDS_RECEIVE, CATALOG_READ, COUPONS_READ,
         CUSTOMERS_READ, CUSTOMERS_CONTACT, ACCOUNT_SELF}),
     "finance": frozenset({  # 财务: reads the money, runs reconciliation, reads the audit log
-        ORDERS_READ, ORDERS_EXPORT, REFUNDS_READ, CATALOG_READ, COUPONS_READ, GROWTH_READ, CUSTOMERS_READ,
+        DASHBOARD_READ, ORDERS_READ, ORDERS_EXPORT, REFUNDS_READ, CATALOG_READ, COUPONS_READ, GROWTH_READ, CUSTOMERS_READ,
         SETTINGS_READ, RECONCILIATION_READ, RECONCILIATION_RUN, AUDIT_READ, ACCOUNT_SELF}),
     "pickup_verifier": frozenset({PICKUP_VERIFY, ACCOUNT_SELF}),  # 核销员: the pickup counter only
 }
