@@ -15,10 +15,11 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help deps dev test test-fast lint build lock check-locks audit bench openapi session-keys merchant-token owner ci clean
+.PHONY: help deps dev test test-fast lint build lock check-locks audit bench openapi session-keys merchant-token owner ci clean console browser publish-console
 
 help:
-	@echo "make dev      serve the whole API on http://127.0.0.1:3000 (moto + WeChat simulator, seeded)"
+	@echo "make dev      serve the whole API on http://127.0.0.1:3000 (moto + WeChat simulator, seeded) and the console on :3300"
+	@echo "make console  build the merchant console (console/, npm ci from its lock, then vite build)"
 	@echo "make test     run every test (unit, handler, end-to-end); what .ci/run calls"
 	@echo "make lint     sam validate --lint"
 	@echo "make build    sam build (python3.13, arm64) from the locks: only locked, hash-checked files"
@@ -44,14 +45,39 @@ $(SAMVENV)/.installed: requirements-sam.lock.txt
 
 deps: $(VENV)/.installed
 
-dev: deps
+# The merchant console: npm installs its lock exactly (npm ci), Vite builds console/dist, which the
+# local stack serves on :3300 with the template's security headers (infra/local/edge.py).
+CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) console/index.html \
+                   console/vite.config.js console/package.json
+console/node_modules/.installed: console/package-lock.json
+	cd console && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+console/dist/index.html: console/node_modules/.installed $(CONSOLE_SOURCES)
+	cd console && npm run build --silent
+	@touch $@
+
+console: console/dist/index.html
+
+# The browser tests drive Debian's Chromium (no browser download) with CJK fonts for the screenshots.
+browser:
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium fonts-noto-cjk >/dev/null; }
+
+dev: deps console
 	$(PY) -m infra.local.devstack $(ARGS)
 
-test: deps $(SAMVENV)/.installed
+test: deps $(SAMVENV)/.installed console browser
 	$(PY) -m pytest
 
-test-fast: deps $(SAMVENV)/.installed
+test-fast: deps $(SAMVENV)/.installed console
 	$(PY) -m pytest -m "not e2e"
+
+# Upload console/dist to the deployed stack's ConsoleBucket and invalidate ConsoleDistribution
+# (ARGS='--stack-name minishop-prod'); docs/console.md.
+publish-console: deps console
+	$(PY) -m infra.tools.publish_console $(ARGS)
 
 lint: $(SAMVENV)/.installed
 	$(SAM) validate --lint

@@ -18,9 +18,11 @@ def _banner(stack: LocalStack) -> str:
     assert stack.wechat and stack.moto
     url = stack.url
     creds_dir = os.path.relpath(credentials.DEV_DIR)
+    console = f"{stack.console.url}/" if stack.console else "(not served: --console-port -1)"
     return f"""
   minishop local stack is up
 
+  Merchant console {console}   (sign in as the owner you create with `make owner`; README "The console")
   API              {url}
   WeChat simulator {stack.wechat.url}   (code2session, stable_token, getwxacodeunlimit, WeChat Pay v3; see infra/local/wechat_sim.py)
   DynamoDB (moto)  {stack.moto.url}   tables: {", ".join(stack.table_names.values())}
@@ -55,6 +57,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("SHOP_LOCAL_PORT", "3000")))
     parser.add_argument("--wechat-port", type=int, default=int(os.environ.get("SHOP_LOCAL_WECHAT_PORT", "3100")))
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("SHOP_LOCAL_MOTO_PORT", "3200")))
+    parser.add_argument("--console-port", type=int, default=int(os.environ.get("SHOP_LOCAL_CONSOLE_PORT", "3300")),
+                        help="where the merchant console is served (console/dist, built by make console); -1: not at all")
     parser.add_argument("--max-concurrency", type=int, default=10, help="worker processes per function")
     parser.add_argument("--no-seed", action="store_true", help="start with empty tables")
     parser.add_argument("--quiet", action="store_true", help="no access log")
@@ -66,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     stack = LocalStack(
         host=args.host, port=args.port, wechat_port=args.wechat_port, moto_port=args.moto_port, seed=not args.no_seed,
         max_concurrency=args.max_concurrency, access_log=None if args.quiet else sys.stderr,
-        secrets_manager=args.secrets_manager,
+        secrets_manager=args.secrets_manager, console_port=None if args.console_port < 0 else args.console_port,
     )
     try:
         stack.start()
@@ -83,7 +87,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.ready_file:
         assert stack.wechat and stack.moto
         with open(args.ready_file + ".tmp", "w", encoding="utf-8") as fh:
-            json.dump({"url": stack.url, "wechat_url": stack.wechat.url, "moto_url": stack.moto.url}, fh)
+            json.dump({"url": stack.url, "wechat_url": stack.wechat.url, "moto_url": stack.moto.url,
+                       "console_url": stack.console.url if stack.console else None}, fh)
         os.replace(args.ready_file + ".tmp", args.ready_file)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from infra.local import credentials, firehose
+from infra.local.edge import ConsoleEdge, security_headers
 from infra.local.gateway import LAYER_PATH, FunctionFailed, Gateway
 from infra.local.motoserver import MotoServer
 from infra.local.s3events import S3Front, S3Notifications, create_buckets, local_bucket_names
@@ -22,6 +23,7 @@ from infra.local.wechatpay_sim import WeChatPaySimulator
 
 REGION = "us-east-1"
 STACK_NAME = "minishop-local"
+CONSOLE_DIST = Path(__file__).resolve().parents[2] / "console" / "dist"
 FAKE_AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 
 
@@ -36,6 +38,7 @@ class LocalStack:
         max_concurrency: int = 10, function_log: TextIO | None = None, access_log: TextIO | None = sys.stderr,
         credentials_dir: Path = credentials.DEV_DIR, template: Template | None = None,
         secrets_manager: bool = False, pay_retry_scale: float = 1 / 60, refund_delay: float = 1.0,
+        console_port: int | None = None, console_root: Path | None = None,
     ) -> None:
         """``secrets_manager``: put the credentials into the template's secrets in moto and give the
         functions the secret ids the template gives them, as in AWS, instead of credential
@@ -49,6 +52,9 @@ class LocalStack:
         # WeChat Pay retries a failed notification after 15 s, 15 s, 30 s, 3 min...: scaled down locally
         self.pay_retry_scale, self.refund_delay = pay_retry_scale, refund_delay
         self.secret_arns: dict[str, str] = {}
+        # the console's distribution (infra/local/edge.py), when a port is given: make dev
+        self.console_port, self.console_root = console_port, console_root or CONSOLE_DIST
+        self.console: ConsoleEdge | None = None
         self.template = template or Template()
         self.table_names = local_table_names(self.template)
         self.bucket_names = local_bucket_names(self.template)
@@ -69,6 +75,7 @@ class LocalStack:
             **self.bucket_names,
             **{f"{logical_id}.Arn": f"arn:aws:s3:::{name}" for logical_id, name in self.bucket_names.items()},
             **self.cdn_domains(),
+            **self.bucket_domains(),
             **firehose.refs(self.delivery_streams, REGION, "123456789012"),
             **{name: self.secret_arns.get(name, "") for name in credentials.SECRETS},
             "AWS::Region": REGION,
@@ -138,6 +145,23 @@ class LocalStack:
         host = self.moto.url.removeprefix("http://")
         return {f"{dist}.DomainName": f"{host}/{self.bucket_names[bucket]}" for bucket, dist in self.cdn_origins().items()}
 
+    def bucket_domains(self) -> dict[str, str]:
+        """``<Bucket>.RegionalDomainName``: locally the bucket's path on moto, where browsers POST."""
+        if not self.moto:
+            return {}
+        host = self.moto.url.removeprefix("http://")
+        return {f"{logical_id}.RegionalDomainName": f"{host}/{name}" for logical_id, name in self.bucket_names.items()}
+
+    def console_headers(self) -> dict[str, str]:
+        """ConsoleHeadersPolicy of the template, resolved for the local stack (its CDN and bucket
+        hosts are moto's, over http)."""
+        assert self.moto
+        (policy,) = self.template.of_type("AWS::CloudFront::ResponseHeadersPolicy").values()
+        config = self.template.resolve(policy["Properties"]["ResponseHeadersPolicyConfig"], self.refs())
+        headers = security_headers(config)
+        host = self.moto.url.removeprefix("http://")
+        return {k: v.replace(f"https://{host}", f"http://{host}") for k, v in headers.items()}
+
     # ------------------------------------------------------------ lifecycle
     def start(self) -> LocalStack:
         self.start_backends()
@@ -151,6 +175,11 @@ class LocalStack:
         ).start()
         self.gateway.controls["POST /_local/streams/drain"] = self._drain_control
         self.gateway.controls["GET /_local/streams"] = lambda _body: (200, self.streams.status() if self.streams else [])
+        if self.console_port is not None:
+            if not (self.console_root / "index.html").is_file():
+                raise OSError(f"no built console in {self.console_root} (make console builds it)")
+            self.console = ConsoleEdge(self.console_root, self.gateway.url, self.console_headers(), host=self.host,
+                                       port=self.console_port).start()
         if self.s3_events:
             self.s3_events.start()
             self.gateway.controls["POST /_local/s3/drain"] = self._drain_s3_control
@@ -257,6 +286,6 @@ class LocalStack:
         return self.gateway.url
 
     def stop(self) -> None:
-        for part in (self.streams, self.s3_events, self.gateway, self.wechat, self.moto):
+        for part in (self.console, self.streams, self.s3_events, self.gateway, self.wechat, self.moto):
             if part is not None:
                 part.stop()
