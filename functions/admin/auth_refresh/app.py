@@ -19,12 +19,16 @@ app = create_app()
     description="Send the refresh token in the body (mini-program) or let the browser send its cookie. The answer "
     "carries a new access token and a new refresh token; the old one is spent. Presenting a spent refresh token "
     "again ends the whole sign-in (its access tokens too): 401 refresh_token_reused. 401 session_expired after the "
-    "idle timeout or the absolute lifetime, invalid_refresh_token otherwise.",
+    "idle timeout or the absolute lifetime, invalid_refresh_token otherwise. 204 (no body) when the request carries "
+    "no refresh token at all - a browser that has not signed in: nothing to refresh, which is not an error.",
     tags=["admin"],
-    responses=responses(SignedIn, 400, 401, 413, 415),
+    responses={**responses(SignedIn, 400, 401, 413, 415),
+               204: {"description": "No refresh token was sent (not signed in): nothing to refresh"}},
 )
-def refresh(body: RefreshRequest | None = None) -> Response[SignedIn]:
+def refresh(body: RefreshRequest | None = None) -> Response[SignedIn | None]:
     token = (body.refresh_token if body else None) or cookie_token(app)
+    if not token:
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
     signed = signin.refreshed(token)
     max_age = int(signed.refresh_expires_at.timestamp()) - now_epoch()
     return with_refresh_cookie(signed, signed.refresh_token, max_age)

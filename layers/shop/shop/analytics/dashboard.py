@@ -58,7 +58,8 @@ def check_range(first: date, last: date) -> None:
     if last < first:
         raise InvalidRequest("结束日期不能早于开始日期。", code="bad_range")
     if (last - first).days + 1 > MAX_RANGE_DAYS:
-        raise InvalidRequest(f"日期范围最多 {MAX_RANGE_DAYS} 天。", code="range_too_long")
+        raise InvalidRequest(f"日期范围最多 {MAX_RANGE_DAYS} 天。", code="range_too_long",
+                             details={"max_days": MAX_RANGE_DAYS})
 
 
 def range_view(first: date, last: date) -> dict[str, Any]:

@@ -70,7 +70,7 @@ class Filters:
         if placed_from and placed_to and placed_to < placed_from or paid_from and paid_to and paid_to < paid_from:
             raise InvalidRequest("结束日期不能早于开始日期。", code="invalid_range")
         if (last - first).days >= 92 and not (buyer or order_id):
-            raise InvalidRequest("查询范围最多 92 天。", code="range_too_long")
+            raise InvalidRequest("查询范围最多 92 天。", code="range_too_long", details={"max_days": 92})
         self.first, self.last = first, last
 
     def fingerprint(self) -> str:
