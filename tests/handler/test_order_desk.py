@@ -131,6 +131,16 @@ def test_each_filter_finds_exactly_its_orders(api: Api, shop: dict[str, Any]) ->
     assert "等2种商品" in row["title"] and row["payable"] > 0
 
 
+def test_one_order_and_one_buyer_are_found_however_old(api: Api, shop: dict[str, Any],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    buyer_a = api.get(f"/admin/orders/{shop['a_paid_new']}", token=shop["merchant"]).json["buyer"]
+    Clock(monkeypatch).day(45)  # six weeks later: the orders are older than the default 30 days
+    m = merchant_token("desk-later")
+    assert ids(api, m, "") == []
+    assert ids(api, m, f"order_id={shop['a_paid_old']}") == [shop["a_paid_old"]]
+    assert ids(api, m, f"buyer={buyer_a}") == [shop["a_paid_new"], shop["a_paid_old"], shop["a_pending"]]
+
+
 def test_bad_filters_are_400(api: Api, shop: dict[str, Any]) -> None:
     m = shop["merchant"]
     for query in ("placed_from=2026-13-01", "phone=12", "status=NOPE", "placed_from=2026-11-10&placed_to=2026-11-01",

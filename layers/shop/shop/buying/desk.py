@@ -62,7 +62,10 @@ class Filters:
         # Placed days to look at, newest first. Paid dates narrow them: an order is paid before
         # its payment deadline (minutes, under a day), so one paid on day D was placed on D or D-1.
         last = placed_to or (paid_to if paid_to else today)
-        first = placed_from or ((paid_from - timedelta(days=1)) if paid_from else last - timedelta(days=29))
+        # without dates: the last 30 days, but one order's or one buyer's list covers all time
+        # (their lookups are one GetItem or the buyer's own index, whatever the span)
+        default_first = EARLIEST if (order_id or buyer) else last - timedelta(days=29)
+        first = placed_from or ((paid_from - timedelta(days=1)) if paid_from else default_first)
         if paid_from and (paid_from - timedelta(days=1)) > first:
             first = paid_from - timedelta(days=1)
         if paid_to and paid_to < last:
@@ -112,6 +115,9 @@ class Filters:
 
 def _utc_iso(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+EARLIEST = date(2020, 1, 1)  # before any shop on this backend
 
 
 def _matches(item: dict[str, Any], f: Filters) -> bool:
