@@ -101,12 +101,14 @@ check-locks:
 audit: deps
 	$(PY) .ci/deps.py audit
 
-bench: deps
+bench: deps console browser
 	$(PY) -m bench.coldstart
 	$(PY) -m bench.roundtrips
 	$(PY) -m bench.timers
 	$(PY) -m bench.export
 	$(PY) -m bench.cost
+	$(PY) -m bench.analytics
+	$(PY) -m bench.console
 
 openapi: deps
 	$(PY) -m infra.tools.openapi --write

@@ -64,6 +64,8 @@ def build(template: Template | None = None) -> dict[str, Any]:
                 # Powertools' default 422 document; bodies are size- and type-checked before the
                 # route runs (413/415), and any route may meet a throttled dependency (503).
                 operation["responses"].pop("422", None)
+                # a 204 has no body, whatever the handler's return annotation says of its other answers
+                operation["responses"].get("204", {}).pop("content", None)
                 if path != "/pay/notify":
                     extra = (413, 415, 503) if "requestBody" in operation else (503,)
                     for status, spec in error_responses(*extra).items():

@@ -229,7 +229,7 @@ def product(owner: Role, stack: Stack, artifacts: Path) -> dict[str, Any]:
     # the console probes the thumbnail until the S3-triggered thumbnails function has made it (media.js
     # waitForThumbnail: the API has no upload status); a probe before that is a 403/404 from S3
     for status in (403, 404):
-        watch.expect("/thumbnails/", status, "the thumbnail probed before the thumbnails function made it",
+        watch.expect("/thumbs/", status, "the thumbnail probed before the thumbnails function made it",
                      times=10, prefix=True)
     png = tiny_png()
     page.locator("input[type=file]").first.set_input_files(

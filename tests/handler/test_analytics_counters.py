@@ -72,6 +72,22 @@ def test_a_large_batch_is_split_into_transactions_within_the_limit(aws: Any) -> 
     assert len(products) == 30 and sum(p["units"] for p in products.values()) == 150
 
 
+def test_a_returning_buyer_across_transactions_of_one_batch_costs_no_refused_transaction(aws: Any) -> None:
+    """A stream batch bigger than one transaction, with the same buyers all through it: what the first
+    transaction counted is known to the next ones, so none is refused (a refused transaction still
+    pays its writes)."""
+    from shop.adapters import aws as adapters
+    from shop.analytics import counters
+
+    calls: list[str] = []
+    adapters.client("dynamodb").meta.events.register("before-send.dynamodb.TransactWriteItems",
+                                                     lambda **kw: calls.append("transaction"))
+    batch = [paid(f"o{n}", f"u{n % 5}", 10, product=f"p{n % 3}") for n in range(120)]
+    assert counters.apply(batch) == 120
+    assert day_totals("2026-12-03")[0] == {"paid_orders": 120, "pay_amount": 1200, "pay_buyers": 5}
+    assert len(calls) == 2  # 120 facts in two transactions, neither refused and rebuilt
+
+
 @pytest.mark.usefixtures("serialized_dynamodb")
 def test_two_consumers_with_the_same_and_overlapping_facts_at_once_count_each_once(aws: Any) -> None:
     from shop.analytics import counters

@@ -173,6 +173,8 @@ def apply(facts: list[Contribution]) -> int:
         reasons = db.transact_reasons(actions)
         if reasons is None:
             applied += len(plan.facts)
+            for person, tags in plan.people.items():  # what later transactions must not count again
+                known.setdefault(person, set()).update(tags)
             done = {f.key for f in plan.facts}
             pending = [f for f in pending if f.key not in done]
             continue
