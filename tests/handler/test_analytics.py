@@ -224,7 +224,9 @@ def test_a_refund_moves_refund_figures_not_gmv(stats: TableStream, api: Api, wec
 
 
 def test_duplicated_and_concurrent_delivery_counts_each_payment_once(stats: TableStream, api: Api, wechat, owner: str,
-                                                                     serialized_dynamodb: None) -> None:
+                                                                     serialized_dynamodb: None,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from shop.analytics import counters
     token = login(api, "dash-racer")
     address = api.post("/addresses", ADDRESS, token=token).json["id"]
     today = datetime.now(SHANGHAI).date().isoformat()
@@ -236,6 +238,20 @@ def test_duplicated_and_concurrent_delivery_counts_each_payment_once(stats: Tabl
     assert any(r["eventName"] == "MODIFY" for r in records)
     results: list[Any] = []
     threads = [threading.Thread(target=lambda: results.append(stream.deliver(records))) for _ in range(4)]
+    # every consumer reads the buyer's day before any of them writes it, as concurrent Lambdas do:
+    # all but one then find the buyer already counted and must learn it from the table
+    everyone_has_read = threading.Barrier(len(threads), timeout=30)
+    read_the_table, waited = counters._known_days, set()
+
+    def read_then_wait(facts: Any) -> Any:
+        known = read_the_table(facts)
+        me = threading.current_thread()
+        if me in threads and me not in waited:
+            waited.add(me)
+            everyone_has_read.wait()
+        return known
+
+    monkeypatch.setattr(counters, "_known_days", read_then_wait)
     for t in threads:
         t.start()
     for t in threads:
