@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -16,14 +17,76 @@ from infra.local.template import ROOT, Template, load_module
 from infra.local.worker import LambdaContext
 
 _loaded: dict[str, ModuleType] = {}
+_loading = threading.Lock()
+
+
+class _PerThread:
+    """A router attribute with one value per thread (see _one_event_per_thread)."""
+
+    def __init__(self) -> None:
+        self.values = threading.local()
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        return getattr(self.values, "value", None)
+
+    def __set__(self, obj: object, value: Any) -> None:
+        self.values.value = value
+
+
+class _PerThreadDict:
+    """A router's per-invocation ``context`` dict, one per thread and router."""
+
+    def __init__(self) -> None:
+        self.values = threading.local()
+
+    def _mine(self) -> dict[int, dict[str, Any]]:
+        if not hasattr(self.values, "by_router"):
+            self.values.by_router = {}
+        return self.values.by_router
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return self._mine().setdefault(id(obj), {})
+
+    def __set__(self, obj: object, value: dict[str, Any]) -> None:
+        self._mine()[id(obj)] = value
+
+
+def _one_event_per_thread() -> None:
+    """Lambda gives an execution environment one event at a time, and Powertools relies on it: the
+    event being handled and the Lambda context are kept on the router *class*
+    (BaseRouter.current_event), shared by every app in the process, and the invocation's state (route
+    arguments, resolved dependencies such as the caller) in the app's ``context`` dict. Api below
+    runs concurrent invocations as threads of this process, each thread playing one execution
+    environment, so those are made per thread - without it a handler reads another request's body,
+    or answers as another caller. (The local stack runs each environment in its own process:
+    infra/local/worker.py.)"""
+    from abc import ABCMeta
+
+    from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+
+    if isinstance(BaseRouter.__dict__.get("current_event"), _PerThread):
+        return
+    event, context = _PerThread(), _PerThread()
+    # instances read and write through the class attribute; BaseRouter.x = ... goes through the metaclass
+    BaseRouter.current_event, BaseRouter.lambda_context = event, context  # type: ignore[assignment]
+    BaseRouter.context = _PerThreadDict()  # type: ignore[assignment]
+    meta = type("PerThreadRouterMeta", (type(BaseRouter),), {"current_event": event, "lambda_context": context})
+    assert issubclass(meta, ABCMeta)
+    BaseRouter.__class__ = meta
+
+
+_one_event_per_thread()
 
 
 def load_function(logical_id: str, template: Template | None = None) -> ModuleType:
     """Import a function's handler module in isolation (each function has its own app.py)."""
-    if logical_id not in _loaded:
-        spec = next(f for f in (template or Template()).functions() if f.logical_id == logical_id)
-        _loaded[logical_id] = load_module(spec)
-    return _loaded[logical_id]
+    with _loading:  # threads racing to a function's first call import it once, as Lambda inits once
+        if logical_id not in _loaded:
+            spec = next(f for f in (template or Template()).functions() if f.logical_id == logical_id)
+            _loaded[logical_id] = load_module(spec)
+        return _loaded[logical_id]
 
 
 _timeouts: dict[str, float] = {}
@@ -104,7 +167,9 @@ class NotifySink:
 
     def __init__(self, statuses: list[int] | None = None) -> None:
         import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import BaseHTTPRequestHandler
+
+        from infra.local.servers import LocalServer
 
         self.received: list[tuple[dict[str, str], bytes]] = []
         self.statuses = list(statuses or [])
@@ -124,8 +189,7 @@ class NotifySink:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = LocalServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
 
     @property

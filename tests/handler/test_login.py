@@ -36,6 +36,23 @@ def test_first_login_creates_user_and_returns_a_working_token(api: Api) -> None:
     assert me.json["nickname"] == "微信用户"
 
 
+def test_concurrent_logins_each_answer_their_own_caller(api: Api, serialized_dynamodb: None) -> None:
+    """Threads play concurrent Lambda instances here (tests/helpers.py): a handler must never see
+    another invocation's request - the racing tests depend on it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def visit(n: int) -> tuple[str, str]:
+        reply = _login(api, f"crowd-{n}")
+        assert reply.status == 200, reply.text
+        body = reply.json
+        return body["user_id"], api.get("/me", token=body["token"]).json["id"]
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        pairs = list(pool.map(visit, range(48)))
+    assert all(logged_in == me for logged_in, me in pairs)
+    assert len({user for user, _ in pairs}) == 48
+
+
 def test_same_code_is_same_user_and_not_new(api: Api) -> None:
     first = _login(api, "returning").json
     second = _login(api, "returning").json
