@@ -13,10 +13,12 @@ from __future__ import annotations
 import http.client
 import mimetypes
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from infra.local.servers import LocalServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
               "transfer-encoding", "upgrade", "host", "content-length"}
@@ -49,8 +51,7 @@ class ConsoleEdge:
         self.root, self.headers = root.resolve(), headers
         api = urlsplit(api_url)
         self.api_host, self.api_port = api.hostname or "127.0.0.1", api.port or 80
-        self.server = ThreadingHTTPServer((host, port), self._handler())
-        self.server.daemon_threads = True
+        self.server = LocalServer((host, port), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, name="console-edge", daemon=True)
 
     @property

@@ -42,11 +42,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from infra.local.servers import LocalServer
 from infra.local.template import ROOT, FunctionSpec, Route
 
 WORKER = Path(__file__).with_name("worker.py")
@@ -493,11 +494,7 @@ class Gateway:
                     return self._serve
                 raise AttributeError(name)
 
-        class Server(ThreadingHTTPServer):
-            daemon_threads = True
-            request_queue_size = 1024
-
-        self._server = Server((host, port), Handler)
+        self._server = LocalServer((host, port), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="gateway", daemon=True)
         # one set of init slots for all functions: inits compete for the same cores
         self.init_slots = threading.BoundedSemaphore(max_concurrent_inits or default_init_slots())

@@ -37,9 +37,11 @@ import struct
 import threading
 import zlib
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
+
+from infra.local.servers import LocalServer
 
 if TYPE_CHECKING:
     from infra.local.wechatpay_sim import WeChatPaySimulator
@@ -85,8 +87,7 @@ class WeChatSimulator:
             def do_POST(self) -> None:  # noqa: N802
                 sim._dispatch(self, "POST")
 
-        self._server = ThreadingHTTPServer((host, port), Handler)
-        self._server.daemon_threads = True
+        self._server = LocalServer((host, port), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="wechat-sim", daemon=True)
 
     # ------------------------------------------------------------ lifecycle
