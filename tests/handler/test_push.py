@@ -123,3 +123,43 @@ def test_unknown_events_and_unknown_orders_are_accepted_and_logged(api: Api, wec
     assert deliver(api, wechat, unknown).text == "success"
     assert api.request("POST", "/wechat/push?" + urlencode(wechat.shipping.push_request({})[0]),
                        body=b"<xml></xml>").status in (400, 403)
+
+
+def test_shipping_issues_page_newest_first_across_both_kinds(api: Api, buyer: str, address_id: str, wechat,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from shop.buying import wechat_push
+    from tests.handler.test_shipping import SF, run_uploads
+
+    merchant = merchant_token()
+    base = int(time.time()) + 10
+    expected: list[tuple[str, str]] = []
+    for n in range(5):  # refused uploads at base+0, +2, +4; reminders at base+1, +3
+        order_id = _paid_order(api, wechat, buyer, address_id, (TEE, 1))
+        if n % 2 == 0:
+            api.post(f"/admin/orders/{order_id}/ship", SF, token=merchant)
+            wechat.shipping.inject("upload_shipping_info", 10060004, "refused")
+            assert run_uploads(base + n)["failed"] == 1
+            expected.append((order_id, "upload_failed"))
+        else:
+            monkeypatch.setattr(wechat_push, "now_epoch", lambda at=base + n: at)
+            assert deliver(api, wechat, remind(order_id, wechat)).status == 200
+            expected.append((order_id, "remind_shipping"))
+    expected.reverse()  # newest first
+
+    def walk(query: str) -> list[list[tuple[str, str]]]:
+        pages, cursor = [], None
+        while True:
+            page = api.get(f"/admin/shipping/issues?{query}" + (f"&cursor={cursor}" if cursor else ""), token=merchant).json
+            pages.append([(i["order_id"], i["kind"]) for i in page["items"]])
+            cursor = page["next_cursor"]
+            if not cursor:
+                return pages
+
+    assert walk("limit=2") == [expected[0:2], expected[2:4], expected[4:5]]
+    assert [i for page in walk("limit=1&kind=remind_shipping") for i in page] == [e for e in expected if e[1] == "remind_shipping"]
+    assert api.get("/admin/shipping/issues", token=merchant).json == {
+        "items": api.get("/admin/shipping/issues?limit=50", token=merchant).json["items"], "next_cursor": None}
+    first = api.get("/admin/shipping/issues?limit=2", token=merchant).json["next_cursor"]
+    for bad in (f"kind=upload_failed&cursor={first}", "cursor=not-a-cursor", "limit=0", "kind=lost"):
+        reply = api.get(f"/admin/shipping/issues?{bad}", token=merchant)
+        assert reply.status == 400, (bad, reply.text)

@@ -27,6 +27,8 @@ once cannot both take the same units), the upload task, and the audit entry.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import time
 import zlib
 from typing import Any
@@ -34,7 +36,7 @@ from typing import Any
 from shop.adapters import db
 from shop.adapters.clock import iso_from_epoch, now_epoch, now_utc
 from shop.adapters.observability import logger
-from shop.core import audit
+from shop.core import audit, pagination
 from shop.core.errors import Conflict, InvalidRequest, NotFound, ServiceUnavailable
 from shop.buying import orders, settings
 from shop.buying.models.orders import Order
@@ -314,17 +316,58 @@ def _view(order_id: str) -> Order:
 
 # ---------------------------------------------------------------- what needs the merchant
 
-def issues(limit: int = 100) -> ShippingIssues:
-    """Uploads WeChat refused for good, and orders WeChat reminded us to ship, newest first."""
-    found: list[ShippingIssue] = []
-    for shard, kind in ((FAILED_SHARD, "upload_failed"), (REMIND_SHARD, "remind_shipping")):
-        resp = db.client().query(TableName=db.table(), IndexName="DueByTime", ScanIndexForward=False, Limit=limit,
-                                 KeyConditionExpression="due_shard = :s",
-                                 ExpressionAttributeValues={":s": {"S": shard}})
-        for raw in resp.get("Items", []):
-            task = db.from_item(raw)
-            found.append(ShippingIssue(order_id=task["order_id"], kind=kind, at=iso_from_epoch(int(task["due_at"])),
-                                       error_code=task.get("last_error_code"), message=task.get("last_error_message") or task.get("msg"),
-                                       attempts=task.get("attempts")))
-    found.sort(key=lambda i: i.at, reverse=True)
-    return ShippingIssues(items=found[:limit])
+ISSUE_SHARDS = {"upload_failed": FAILED_SHARD, "remind_shipping": REMIND_SHARD}
+_ISSUE_KEY = ("PK", "SK", "due_shard", "due_at")  # a DueByTime entry's position (ExclusiveStartKey)
+
+
+def _issue(raw: dict[str, Any], kind: str) -> ShippingIssue:
+    task = db.from_item(raw)
+    return ShippingIssue(order_id=task["order_id"], kind=kind, at=iso_from_epoch(int(task["due_at"])),  # type: ignore[arg-type]
+                         error_code=task.get("last_error_code"), message=task.get("last_error_message") or task.get("msg"),
+                         attempts=task.get("attempts"))
+
+
+def issues(*, kind: str | None = None, cursor: str | None = None, limit: int = 50) -> ShippingIssues:
+    """Uploads WeChat refused for good, and orders WeChat reminded us to ship, newest first: one
+    kind, or both merged. Each kind is a DueByTime shard read newest first; a page takes the newest
+    ``limit`` of what the shards hold after the cursor's positions (at most one Query per kind), and
+    the cursor keeps each shard's position - the last entry of it the page showed - or "done"."""
+    kinds = [k for k in ISSUE_SHARDS if kind in (None, k)]
+    positions: dict[str, Any] = {k: None for k in kinds}
+    if cursor:
+        payload = pagination.decode(cursor)
+        if payload.get("q") != "shipping_issues" or payload.get("kind") != kind or \
+                not isinstance(payload.get("at"), dict) or set(payload["at"]) != set(kinds):
+            raise pagination.invalid_cursor()
+        positions = payload["at"]
+    fetched: dict[str, list[dict[str, Any]]] = {}
+    exhausted: dict[str, bool] = {}
+    for k in kinds:
+        if positions[k] == "done":
+            fetched[k], exhausted[k] = [], True
+            continue
+        params: dict[str, Any] = {"TableName": db.table(), "IndexName": "DueByTime", "ScanIndexForward": False,
+                                  "Limit": limit, "KeyConditionExpression": "due_shard = :s",
+                                  "ExpressionAttributeValues": {":s": {"S": ISSUE_SHARDS[k]}}}
+        if positions[k] is not None:
+            at = positions[k]
+            if not (isinstance(at, dict) and set(at) == set(_ISSUE_KEY) and at["due_shard"] == ISSUE_SHARDS[k]
+                    and isinstance(at["PK"], str) and isinstance(at["SK"], str)
+                    and isinstance(at["due_at"], int) and not isinstance(at["due_at"], bool)):
+                raise pagination.invalid_cursor()
+            params["ExclusiveStartKey"] = {name: {"N" if name == "due_at" else "S": str(at[name])} for name in _ISSUE_KEY}
+        resp = db.client().query(**params)
+        fetched[k], exhausted[k] = resp.get("Items", []), "LastEvaluatedKey" not in resp
+    # merge the shards newest first, keeping each one's own order, and take the page
+    merged = heapq.merge(*[[(raw, k) for raw in fetched[k]] for k in kinds], key=lambda pair: -int(pair[0]["due_at"]["N"]))
+    page = list(itertools.islice(merged, limit))
+    for k in kinds:
+        shown = [raw for raw, of in page if of == k]
+        if shown:
+            last = shown[-1]
+            positions[k] = {name: (int(last[name]["N"]) if name == "due_at" else last[name]["S"]) for name in _ISSUE_KEY}
+        if exhausted[k] and len(shown) == len(fetched[k]):
+            positions[k] = "done"
+    more = any(positions[k] != "done" for k in kinds)
+    next_cursor = pagination.encode({"q": "shipping_issues", "kind": kind, "at": positions}) if more else None
+    return ShippingIssues(items=[_issue(raw, k) for raw, k in page], next_cursor=next_cursor)

@@ -124,3 +124,4 @@ class ShippingIssue(BaseModel):
 
 class ShippingIssues(BaseModel):
     items: list[ShippingIssue]
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page; null on the last")
