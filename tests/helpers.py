@@ -166,7 +166,6 @@ class NotifySink:
     with the statuses it is told to, in order (then 200)."""
 
     def __init__(self, statuses: list[int] | None = None) -> None:
-        import threading
         from http.server import BaseHTTPRequestHandler
 
         from infra.local.servers import LocalServer
