@@ -3,21 +3,11 @@ bill (10:00 Beijing): runs until a run gives clean or differences, an error is t
 times, "not generated yet" waits for the next hour. "Now" is the scheduled event's ``time`` (as for
 the order timers), bounded by TIMERS_MAX_EVENT_SKEW_SECONDS."""
 
-from datetime import UTC, datetime
 from typing import Any
 
-from shop.adapters.clock import now_epoch
+from shop.adapters.clock import scheduled_time
 from shop.adapters.config import setting_int
 from shop.adapters.observability import logger, metrics
-
-
-def _now(event: dict[str, Any]) -> datetime:
-    real = now_epoch()
-    try:
-        scheduled = int(datetime.fromisoformat(str(event["time"]).replace("Z", "+00:00")).timestamp())
-    except (KeyError, ValueError, TypeError):
-        scheduled = real
-    return datetime.fromtimestamp(min(scheduled, real + setting_int("TIMERS_MAX_EVENT_SKEW_SECONDS")), UTC)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -27,6 +17,6 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, str]:
     from shop.buying import reconciliation
 
     pay.prefetch()
-    outcome = reconciliation.run_scheduled(_now(event))
+    outcome = reconciliation.run_scheduled(scheduled_time(event, setting_int("TIMERS_MAX_EVENT_SKEW_SECONDS")))
     logger.info("reconciliation worker ran", extra={"outcome": outcome})
     return {"outcome": outcome}

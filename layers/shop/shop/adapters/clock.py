@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
@@ -29,3 +30,15 @@ def iso_from_epoch(epoch: int) -> str:
 
 def business_day(at: datetime | None = None) -> date:
     return (at or now_utc()).astimezone(SHANGHAI).date()
+
+
+def scheduled_time(event: dict[str, Any], max_ahead_seconds: int) -> datetime:
+    """"Now" for a scheduled (EventBridge) invocation: the event's ``time``, so a late or repeated
+    delivery does the work of its own slot; at most ``max_ahead_seconds`` ahead of the clock is
+    trusted, and an event without a readable time is now."""
+    real = now_epoch()
+    try:
+        scheduled = int(datetime.fromisoformat(str(event["time"]).replace("Z", "+00:00")).timestamp())
+    except (KeyError, ValueError, TypeError):
+        scheduled = real
+    return datetime.fromtimestamp(min(scheduled, real + max_ahead_seconds), UTC)
