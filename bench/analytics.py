@@ -77,6 +77,11 @@ GOAL_USD_PER_MILLION = 0.50
 BATCHES_PER_VISITOR = (1, 5)      # uniform: each visitor sends 1-5 batches
 STREAM_BATCH = 100                # AggregateStats' BatchSize in template.yaml
 SHAPES = (("busy", STREAM_BATCH), ("moderate", 10), ("quiet", 1))  # stream records per invocation
+# event batches a second in each shape: how many hourly roll-ups (RollupStatsFunction) a million events span
+SHAPE_RATES = {"busy": 100.0, "moderate": 10.0, "quiet": 1 / 52}
+# each hourly run reads the markers of today and yesterday: a marker is read by the runs of the rest of
+# its day (12 on average) and by the 24 of the next day (and by three more just after midnight)
+ROLLUP_READS_PER_MARKER = 12 + 24 + 3
 XRAY_RESERVOIR, XRAY_RATE = 1, 0.05  # X-Ray's default rule: 1 request a second, then 5%
 SEED = 20241101
 FIREHOSE_UNIT = 5 * 1024          # Firehose bills each record rounded up to 5 KB
@@ -325,13 +330,13 @@ def order_records(a: Analytics, orders: int, rng: random.Random) -> tuple[list[d
 
 def realistic_counters(day: str, rng: random.Random) -> None:
     """A busy shop's counters, so the dashboard reads what it would read: ``day`` through facts
-    counted by shop.analytics.counters.apply (not measured) - all 24 hours, most of their 4 shards,
-    DAY_PRODUCTS products - and the RANGE_DAYS days before it as the day totals apply writes
-    (``STATSDAY#<year>`` / ``<day>#<shard>``, every shard), put directly: counting a year of facts
+    counted by shop.analytics.counters.apply and shop.analytics.rollup.run (not measured) - all 24
+    hours, most of their 4 shards, DAY_PRODUCTS products - and the RANGE_DAYS days before it as the
+    roll-up's day totals (``STATSDAY#<year>`` / ``<day>``), put directly: counting a year of facts
     through moto's transactions would take minutes and read the same."""
     from shop.adapters import db
-    from shop.adapters.clock import SHANGHAI
-    from shop.analytics import counters
+    from shop.adapters.clock import SHANGHAI, now_utc
+    from shop.analytics import counters, rollup
     from shop.analytics.aggregate import Contribution
 
     start = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
@@ -343,19 +348,20 @@ def realistic_counters(day: str, rng: random.Random) -> None:
         facts.append(Contribution(key=f"bench#{uuid.uuid4().hex}", at=at.astimezone(UTC),
                                   counts={"visits": 1, "product_views": 3, "cart_adds": 1, "visits_src_share": 1,
                                           "paid_orders": paid, "pay_amount": 9900 * paid},
-                                  products={product: {"views": 3, "units": paid, "amount": 9900 * paid}},
-                                  titles={product: f"基准商品 {product}"}))
+                                  products={product: {"units": paid, "amount": 9900 * paid}} if paid else {},
+                                  viewed={product: {"views": 3}}, titles={product: f"基准商品 {product}"}))
     counters.apply(facts)
+    rollup.run(now_utc())
     puts = []
     for back in range(1, RANGE_DAYS + 1):
         other = (start - timedelta(days=back)).date().isoformat()
-        for shard in range(counters.SHARDS):
-            counts = {"visits": 200 + back % 50, "visitors": 90, "product_views": 600, "cart_adds": 40, "orders": 12,
-                      "order_amount": 118_800, "order_buyers": 11, "paid_orders": 10, "pay_amount": 99_000,
-                      "pay_buyers": 9, "new_buyers": 3, "new_users": 5, "visits_src_share": 60,
-                      "visitors_src_share": 30}
-            puts.append({"PutRequest": {"Item": {"PK": {"S": f"STATSDAY#{other[:4]}"}, "SK": {"S": f"{other}#{shard}"},
-                                                 **{k: {"N": str(v)} for k, v in counts.items()}}}})
+        counts = {"visits": 800 + back % 50, "visitors": 360, "product_views": 2400, "cart_adds": 160, "orders": 48,
+                  "order_amount": 475_200, "order_buyers": 44, "paid_orders": 40, "pay_amount": 396_000,
+                  "pay_buyers": 36, "new_buyers": 12, "new_users": 20, "visits_src_share": 240,
+                  "visitors_src_share": 120}
+        puts.append({"PutRequest": {"Item": {"PK": {"S": f"STATSDAY#{other[:4]}"}, "SK": {"S": other},
+                                             "total": {"N": str(sum(counts.values()))},
+                                             **{k: {"N": str(v)} for k, v in counts.items()}}}})
     for begin in range(0, len(puts), 25):
         db.client().batch_write_item(RequestItems={db.table(): puts[begin:begin + 25]})
 
@@ -372,8 +378,9 @@ def dashboard_rows(a: Analytics, rng: random.Random) -> tuple[list[list[Any]], b
     first = today - timedelta(days=RANGE_DAYS - 1)
     cases = [
         (f"a day ({parts['day']} counter items: hours x shards + products)", f"/admin/dashboard?day={today}", 2),
-        # the staff check + one Query per calendar year touched (<= 2), each at most 2 pages
-        (f"{RANGE_DAYS} days ({first} .. {today})", f"/admin/dashboard?from={first}&to={today}", 1 + 2 * 2),
+        # the staff check + one Query per calendar year touched (<= 2), each at most 2 pages, + yesterday's
+        # and today's day Query (their totals are not rolled up yet)
+        (f"{RANGE_DAYS} days ({first} .. {today})", f"/admin/dashboard?from={first}&to={today}", 1 + 2 * 2 + 2),
     ]
     rows, ok = [], True
     for label, path, bound in cases:
@@ -389,6 +396,42 @@ def dashboard_rows(a: Analytics, rng: random.Random) -> tuple[list[list[Any]], b
         rows.append([label, trips, f"<= {bound}", "ok" if good else "OVER", f"{run.usage.rru:g}",
                      f"{len(result['body']) / 1024:.1f}"])
     return rows, ok
+
+
+# ---------------------------------------------------------------- the hourly roll-up
+
+
+def rollup_run(a: Analytics) -> tuple[Run, int]:
+    """One RollupStatsFunction run over everything the shapes and orders counted today, measured; and
+    how many fact markers it read."""
+    from infra.local.gateway import scheduled_event
+    from shop.adapters import db
+    from shop.adapters.clock import business_day
+    from shop.analytics.counters import FACT_SHARDS, fact_partition
+
+    day = business_day().isoformat()
+    markers = sum(a.bench.side.query(TableName=db.table(), Select="COUNT", KeyConditionExpression="PK = :pk",
+                                     ExpressionAttributeValues={":pk": {"S": fact_partition(day, shard)}})["Count"]
+                  for shard in range(FACT_SHARDS))
+    run = a.new_run("RollupStatsFunction")
+    a.invoke(run, scheduled_event("RollupStatsFunction"))
+    return run, markers
+
+
+def add_rollup(b: Bill, roll: Run, markers: int, shape: str) -> None:
+    """The roll-up's share of a million events in ``shape``: its reads and time per marker, times the
+    reads each batch's marker gets; its writes, request and cold start per run, times the runs."""
+    from bench.analytics_samples import BATCH_EVENTS
+
+    batches = EVENTS_PER_MILLION / BATCH_EVENTS
+    per_marker = ROLLUP_READS_PER_MARKER * batches / max(markers, 1)
+    runs = max(1, math.ceil(batches / (SHAPE_RATES[shape] * 3600)))
+    b.rru += roll.usage.rru * per_marker
+    b.gb_s += roll.gb_s * per_marker
+    b.wru += roll.usage.wru * runs
+    b.requests += runs
+    b.init_gb_s += runs * cost.INIT_MS / 1000 * roll.memory / 1024
+    b.log_gb_fn += runs * (roll.log_bytes + PLATFORM_BYTES) / 1e9
 
 
 # ---------------------------------------------------------------- pricing
@@ -503,6 +546,9 @@ def main(argv: list[str] | None = None) -> None:
         a.deliver(o_quiet, o_quiet_records, 1)
         a.stream_records()
 
+        say("the hourly roll-up ...")
+        roll, markers = rollup_run(a)
+
         say("dashboard ...")
         dash_rows, dash_ok = dashboard_rows(a, rng)
     finally:
@@ -524,6 +570,7 @@ def main(argv: list[str] | None = None) -> None:
         b.add_run(agg, EVENTS_PER_MILLION / BATCH_EVENTS / len(visitors),
                   traced=traced[shape] if tracing_active(agg.function) else 0.0)
         b.s3_puts = s3_objects_per_month(raw_per_million)
+        add_rollup(b, roll, markers, shape)
         bills[shape] = b
     heads = [f"{shape} ({size} record{'s' if size > 1 else ''} / invocation)" for shape, (size, _, _) in shapes.items()]
 
@@ -559,7 +606,8 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     runs = [("POST /events (20 events)", events)] + [(f"stream, {shape} (event batches)", agg)
                                                       for shape, (_, _, agg) in shapes.items()]
-    runs += [("stream, busy (orders)", o_busy), ("stream, quiet (orders)", o_quiet)]
+    runs += [("stream, busy (orders)", o_busy), ("stream, quiet (orders)", o_quiet),
+             (f"hourly roll-up ({markers} markers)", roll)]
     for label, run in runs:
         per = max(run.invocations, 1)
         rows.append([label, run.function, run.memory, run.invocations, run.records or "-",
@@ -575,6 +623,10 @@ def main(argv: list[str] | None = None) -> None:
         n = len(visitors)
         out(f"- {shape}: {agg.records} of {n} batches' stream records passed the filter; AggregateStats per event "
             f"batch: {agg.usage.rru / n:.2f} RRU, {agg.usage.wru / n:.2f} WRU, {agg.billed_ms / n:.2f} billed ms")
+    out(f"- hourly roll-up: reads every marker of today and yesterday ({markers} here: "
+        f"{roll.usage.rru / max(markers, 1):.3f} RRU each), writes what changed ({roll.usage.wru:g} WRU); priced as "
+        f"{ROLLUP_READS_PER_MARKER} reads of each batch's marker and one run per hour the million events span "
+        "(each run a cold start)")
     per_batch = events.usage.wru / events.invocations
     out(f"- POST /events per batch: {per_batch:.2f} WRU (rate window + summary), {events.usage.rru / events.invocations:g}"
         f" RRU, 1 Firehose record of {events.firehose_bytes / events.firehose_records:.0f} B billed as "

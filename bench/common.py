@@ -399,6 +399,7 @@ SAMPLES: dict[str, Sample] = {
         "bench.analytics_samples", fromlist=["_"]).paid_record(w)),
     "DashboardFunction": Sample("GET /admin/dashboard (today)", lambda w: __import__(
         "bench.analytics_samples", fromlist=["_"]).dashboard_today(w)),
+    "RollupStatsFunction": Sample("scheduled event (hourly roll-up)", lambda w: scheduled_event("RollupStatsFunction")),
     # -- back office: reconciliation
     "ReconciliationListFunction": Sample("GET /admin/reconciliation", lambda w: w.http(
         "GET", "/admin/reconciliation", auth="merchant")),

@@ -18,7 +18,7 @@ import pytest
 from shop.adapters.clock import SHANGHAI
 from tests.handler.test_buying import ADDRESS, TEE, _paid_order, merchant_token
 from tests.handler.test_reconciliation import _refunded_order
-from tests.helpers import Api, TableStream, login
+from tests.helpers import Api, TableStream, context, load_function, login, together
 
 pytestmark = pytest.mark.usefixtures("seeded", "wechat", "raw_events")
 
@@ -81,6 +81,14 @@ def dashboard(api: Api, token: str, query: str = f"day={DAY}") -> dict[str, Any]
     return reply.json
 
 
+def roll_up(at: datetime = AT + timedelta(hours=2)) -> dict[str, int]:
+    """RollupStatsFunction's hourly run, as its schedule would start it at ``at``."""
+    from infra.local.gateway import scheduled_event
+
+    return load_function("RollupStatsFunction").lambda_handler(scheduled_event("RollupStatsFunction", at.timestamp()),
+                                                               context("RollupStatsFunction"))
+
+
 def raw_lines(bucket: str) -> list[dict[str, Any]]:
     s3 = boto3.client("s3")
     lines = []
@@ -112,8 +120,11 @@ def test_a_visitors_batches_become_the_days_traffic_once_each(stats: TableStream
     sources = {s["source"]: (s["visits"], s["visitors"]) for s in day["sources"]}
     assert sources["share"] == (1, 1) and sources["code"] == (1, 1) and sources["search"] == (0, 0)
     assert [h["visits"] for h in day["hours"]][10:12] == [1, 1]  # 10:00 and 11:00 Beijing
+    assert day["top_products"] == [] and day["product_traffic_as_of"] is None  # products wait for the roll-up
+    assert roll_up() == {"products": 2, "days": 0}
+    day = dashboard(api, owner)
     views = {p["product_id"]: (p["views"], p["cart_adds"]) for p in day["top_products"]}
-    assert views == {"p-mug": (2, 1), "p-tee": (1, 0)}
+    assert views == {"p-mug": (2, 1), "p-tee": (1, 0)} and day["product_traffic_as_of"] == "2026-12-03T04:00:00Z"
     kept = raw_lines(raw_events)
     assert sorted(line["batch_id"] for line in kept) == ["batch-000001", "batch-000001", "batch-000002"]
     line = next(k for k in kept if k["batch_id"] == "batch-000002")
@@ -337,6 +348,7 @@ def test_the_counters_match_a_replayed_day_of_10000_events_exactly(stats: TableS
         clock["t"] = at
         assert api.post("/events", body).status == 202
     stream.drain(rounds=50)
+    roll_up(AT + timedelta(hours=13))
     day = dashboard(api, owner)
     for name in ("visits", "visitors", "product_views", "product_visitors", "cart_adds", "cart_visitors",
                  "checkout_starts", "checkout_visitors", "shares"):
@@ -346,6 +358,75 @@ def test_the_counters_match_a_replayed_day_of_10000_events_exactly(stats: TableS
     products = {p["product_id"]: {"views": p["views"], "cart_adds": p["cart_adds"]} for p in day["top_products"]}
     assert products == {k: v for k, v in expected["products"].items() if k in products} and len(products) == 10
     assert sum(h["visits"] for h in day["hours"]) == expected["visits"]
+
+
+# ---------------------------------------------------------------- the hourly roll-up
+
+def test_the_roll_up_sums_products_once_and_takes_in_a_late_batch_on_its_next_run(stats: TableStream, api: Api,
+                                                                                  clock, owner: str) -> None:
+    for n, visitor in enumerate(("anon-roll-1", "anon-roll-2")):
+        api.post("/events", batch(f"roll-batch-{n}", [event("visit"), event("product_view", "p-mug"),
+                                                      event("add_to_cart", "p-mug")], anonymous_id=visitor))
+    stats.drain()
+    assert roll_up() == {"products": 1, "days": 0}
+    assert roll_up() == {"products": 0, "days": 0}  # run again: nothing changed, nothing written
+    clock["t"] = AT + timedelta(hours=1)
+    api.post("/events", batch("roll-batch-late", [event("product_view", "p-mug"), event("product_view", "p-tee")],
+                              anonymous_id="anon-roll-1"))
+    late = stats.read()
+    assert stats.deliver(late) == stats.deliver(late) == {"batchItemFailures": []}  # delivered twice: counted once
+    assert roll_up(AT + timedelta(hours=3)) == {"products": 2, "days": 0}
+    top = {p["product_id"]: (p["views"], p["cart_adds"]) for p in dashboard(api, owner)["top_products"]}
+    assert top == {"p-mug": (3, 2), "p-tee": (1, 0)}
+
+
+def test_roll_ups_at_once_write_each_figure_once_and_an_older_one_never_lowers_it(
+        stats: TableStream, api: Api, clock, owner: str, serialized_dynamodb: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from shop.analytics import rollup
+
+    api.post("/events", batch("race-batch", [event("product_view", "p-mug"), event("add_to_cart", "p-mug")]))
+    stats.drain()
+    read, everyone_read = rollup.viewed_on, threading.Barrier(4, timeout=30)
+
+    def read_then_wait(day: Any) -> dict[str, dict[str, int]]:
+        counted = read(day)
+        if day.isoformat() == DAY:
+            everyone_read.wait()  # all four have summed the same markers before any of them writes
+        return counted
+
+    monkeypatch.setattr(rollup, "viewed_on", read_then_wait)
+    assert sum(r["products"] for r in together(*[roll_up] * 4)) == 1  # the others find the same figure there
+    fewer = {"p-mug": {"views": 0, "cart_adds": 1}}
+    monkeypatch.setattr(rollup, "viewed_on", lambda day: fewer if day.isoformat() == DAY else {})
+    assert roll_up() == {"products": 0, "days": 0}  # a run that summed fewer markers writes nothing
+    top = {p["product_id"]: (p["views"], p["cart_adds"]) for p in dashboard(api, owner)["top_products"]}
+    assert top == {"p-mug": (1, 1)}
+
+
+def test_a_range_takes_finished_days_from_the_roll_up_and_yesterday_and_today_from_their_hours(api: Api,
+                                                                                              owner: str) -> None:
+    from shop.analytics import counters
+    from shop.analytics.aggregate import Contribution
+
+    today = datetime.now(SHANGHAI).date()
+    days = [today - timedelta(days=n) for n in (4, 1, 0)]
+
+    def paid_on(day: Any, order: str, amount: int) -> Contribution:
+        at = datetime(day.year, day.month, day.day, 12, tzinfo=SHANGHAI)
+        return Contribution(key=f"order#{order}#paid", at=at, counts={"paid_orders": 1, "pay_amount": amount})
+
+    counters.apply([paid_on(day, f"range-{n}", 1000 * (n + 1)) for n, day in enumerate(days)])
+    query = f"from={days[0].isoformat()}&to={today.isoformat()}"
+    assert dashboard(api, owner, query)["totals"]["pay_amount"] == 2000 + 3000  # the old day is not totalled yet
+    finished_at = datetime(days[0].year, days[0].month, days[0].day, 12, tzinfo=SHANGHAI) + timedelta(days=1)
+    assert roll_up(finished_at) == {"products": 0, "days": 1}  # the next day's run totals it
+    counters.apply([paid_on(days[0], "range-late", 500)])  # a fact of that day, delivered late
+    assert roll_up(finished_at + timedelta(hours=1)) == {"products": 0, "days": 1}
+    assert roll_up(finished_at + timedelta(hours=2)) == {"products": 0, "days": 0}
+    shown = dashboard(api, owner, query)
+    assert shown["totals"]["pay_amount"] == 1500 + 2000 + 3000 and shown["totals"]["paid_orders"] == 4
+    assert [d["pay_amount"] for d in shown["days"]] == [1500, 0, 0, 2000, 3000]
 
 
 # ---------------------------------------------------------------- the dashboard route

@@ -57,3 +57,19 @@ def test_a_new_user_and_a_first_payment_are_facts_of_the_profile() -> None:
 def test_removals_and_other_items_bring_nothing() -> None:
     assert contributions_of(change("REMOVE", {}, ORDER)) == []
     assert contributions_of(change("INSERT", {"type": "sku", "stock": 3})) == []
+
+
+def test_an_event_batchs_product_views_wait_for_the_roll_up_on_its_marker() -> None:
+    summary = {"type": "event_batch", "visitor": "anon:v1", "batch_id": "b1", "source": "share",
+               "received_at": "2026-12-03T02:00:00Z", "counts": {"visits": 1, "product_views": 2, "cart_adds": 1},
+               "products": {"p-mug": {"views": 2, "cart_adds": 1}, "p-tee": {"views": 0, "cart_adds": 0}}}
+    [fact] = contributions_of(change("INSERT", summary))
+    assert fact.viewed == {"p-mug": {"views": 2, "cart_adds": 1}} and fact.products == {}
+    assert fact.counts == {"visits": 1, "product_views": 2, "cart_adds": 1, "visits_src_share": 1}
+
+
+def test_a_fact_without_a_time_takes_the_records_time_on_every_delivery() -> None:
+    record = Change(event="INSERT", new={**ORDER, "created_at": ""}, old={}, sequence_number="1",
+                    recorded_at=1796349600)  # 2026-12-04T02:00:00Z
+    first, again = contributions_of(record)[0], contributions_of(record)[0]
+    assert first.at == again.at and (first.day, first.hour) == ("2026-12-04", 10)

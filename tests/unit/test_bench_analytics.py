@@ -44,3 +44,18 @@ def test_prices_extend_cost_py_in_its_shape_without_changing_it() -> None:
     assert all(ALL_PRICES[k] == v for k, v in PRICES.items())
     assert ALL_PRICES["firehose_gb"][1] == 0.029 and ALL_PRICES["s3_put"][1] == 0.005
     assert all(len(v) == 4 for v in EXTRA_PRICES.values())
+
+
+def test_the_roll_up_is_priced_per_marker_read_and_per_hourly_run() -> None:
+    from bench.analytics import ROLLUP_READS_PER_MARKER, Bill, Run, add_rollup
+
+    roll = Run("RollupStatsFunction", 512)
+    roll.invocations, roll.billed_ms, roll.log_bytes = 1, 1000, 300
+    roll.usage.rru, roll.usage.wru = 5.0, 8.0
+    busy, quiet = Bill(), Bill()
+    add_rollup(busy, roll, 1000, "busy")
+    add_rollup(quiet, roll, 1000, "quiet")
+    reads = 5.0 / 1000 * ROLLUP_READS_PER_MARKER * 50_000  # every batch's marker, read that many times
+    assert busy.rru == quiet.rru == reads
+    assert (busy.requests, busy.wru) == (1, 8.0)  # 50,000 batches at 100 a second: within one hour
+    assert (quiet.requests, quiet.wru) == (723, 723 * 8.0)  # one every 52 s: a month of hourly runs

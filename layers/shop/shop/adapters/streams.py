@@ -22,6 +22,7 @@ class Change:
     new: dict[str, Any]  # the item after the change ({} for REMOVE)
     old: dict[str, Any]  # the item before it ({} for INSERT)
     sequence_number: str
+    recorded_at: float | None = None  # ApproximateCreationDateTime (epoch seconds): the same on a redelivery
 
     @property
     def item(self) -> dict[str, Any]:
@@ -35,6 +36,7 @@ def change_of(record: dict[str, Any]) -> Change:
         new=db.from_item(data.get("NewImage") or {}),
         old=db.from_item(data.get("OldImage") or {}),
         sequence_number=data.get("SequenceNumber", ""),
+        recorded_at=float(data["ApproximateCreationDateTime"]) if data.get("ApproximateCreationDateTime") else None,
     )
 
 

@@ -14,7 +14,9 @@ Beijing day and hour of the fact's own time, not of its processing.
 - 新用户 (new_users): a profile appearing; 新买家 (new_buyers): ``first_paid_at`` appearing on a profile,
   which the payment transaction sets once - so buyers who paid before counting began are not new.
 - 流量 (visits, product_views, cart_adds, checkout_starts, shares, by source): an event batch the
-  mini-program sent (shop.analytics.traffic stores its summary), in the hour it arrived.
+  mini-program sent (shop.analytics.traffic stores its summary), in the hour it arrived. Its views
+  and cart adds per product (``viewed``) ride on the fact's marker and are summed into the products'
+  day counters by the hourly roll-up (shop.analytics.rollup), not one write per product per batch.
 Unique people (visitors, product/cart/checkout visitors, order_buyers, pay_buyers, visitors by
 source) are members of the day: counted when first seen doing that on that day.
 """
@@ -22,7 +24,7 @@ source) are members of the day: counted when first seen doing that on that day.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from shop.adapters.clock import SHANGHAI, now_utc
@@ -46,6 +48,7 @@ class Contribution:
     at: datetime  # when the fact happened (UTC)
     counts: dict[str, int] = field(default_factory=dict)
     products: dict[str, dict[str, int]] = field(default_factory=dict)  # product id -> counter deltas
+    viewed: dict[str, dict[str, int]] = field(default_factory=dict)  # product id -> views, cart adds (rolled up)
     titles: dict[str, str] = field(default_factory=dict)  # product id -> its name on the order line
     uniques: tuple[Unique, ...] = ()
 
@@ -58,7 +61,9 @@ class Contribution:
         return self.at.astimezone(SHANGHAI).hour
 
 
-def _time(value: Any) -> datetime:
+def _time(value: Any, change: Change) -> datetime:
+    """The fact's time; without a usable one, when the stream recorded the change (the same on every
+    delivery of the record, so the fact's marker, which is filed under its day, is the same too)."""
     if isinstance(value, str) and value:
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -66,7 +71,7 @@ def _time(value: Any) -> datetime:
                 return parsed
         except ValueError:
             pass
-    return now_utc()
+    return datetime.fromtimestamp(change.recorded_at, UTC) if change.recorded_at else now_utc()
 
 
 def _int(value: Any) -> int:
@@ -79,7 +84,7 @@ def _order(change: Change) -> list[Contribution]:
     user = str(new.get("user_id") or "")
     out = []
     if change.event == "INSERT":
-        out.append(Contribution(key=f"order#{order_id}#placed", at=_time(new.get("created_at")),
+        out.append(Contribution(key=f"order#{order_id}#placed", at=_time(new.get("created_at"), change),
                                 counts={"orders": 1, "order_amount": _int(new.get("payable"))},
                                 uniques=(Unique(user, "ordered", "order_buyers"),)))
     if new.get("paid_at") and not old.get("paid_at"):
@@ -92,7 +97,7 @@ def _order(change: Change) -> list[Contribution]:
             counters["amount"] += _int(line.get("amount")) - _int(line.get("discount"))
             if line.get("title"):
                 titles[product] = str(line["title"])[:100]
-        out.append(Contribution(key=f"order#{order_id}#paid", at=_time(new.get("paid_at")),
+        out.append(Contribution(key=f"order#{order_id}#paid", at=_time(new.get("paid_at"), change),
                                 counts={"paid_orders": 1, "pay_amount": _int(new.get("payable"))},
                                 products=products, titles=titles, uniques=(Unique(user, "paid", "pay_buyers"),)))
     return out
@@ -102,7 +107,7 @@ def _refund(change: Change) -> list[Contribution]:
     new, old = change.new, change.old
     if new.get("status") != SUCCEEDED or old.get("status") == SUCCEEDED:
         return []
-    return [Contribution(key=f"refund#{new.get('refund_id')}#succeeded", at=_time(new.get("settled_at")),
+    return [Contribution(key=f"refund#{new.get('refund_id')}#succeeded", at=_time(new.get("settled_at"), change),
                          counts={"refunds": 1, "refund_amount": _int(new.get("amount"))})]
 
 
@@ -111,9 +116,10 @@ def _user(change: Change) -> list[Contribution]:
     user = new.get("user_id")
     out = []
     if change.event == "INSERT":
-        out.append(Contribution(key=f"user#{user}#joined", at=_time(new.get("created_at")), counts={"new_users": 1}))
+        out.append(Contribution(key=f"user#{user}#joined", at=_time(new.get("created_at"), change),
+                                counts={"new_users": 1}))
     if new.get("first_paid_at") and not old.get("first_paid_at"):
-        out.append(Contribution(key=f"user#{user}#first_paid", at=_time(new.get("first_paid_at")),
+        out.append(Contribution(key=f"user#{user}#first_paid", at=_time(new.get("first_paid_at"), change),
                                 counts={"new_buyers": 1}))
     return out
 
@@ -138,8 +144,8 @@ def _event_batch(change: Change) -> list[Contribution]:
     uniques += [Unique(visitor, tag, counter) for name, tag, counter in _EVENT_UNIQUES if _int(summary.get(name))]
     products = {str(product): {name: _int(value) for name, value in deltas.items() if _int(value)}
                 for product, deltas in (new.get("products") or {}).items()}
-    return [Contribution(key=f"events#{visitor}#{new.get('batch_id')}", at=_time(new.get("received_at")),
-                         counts=counts, products={p: d for p, d in products.items() if d}, uniques=tuple(uniques))]
+    return [Contribution(key=f"events#{visitor}#{new.get('batch_id')}", at=_time(new.get("received_at"), change),
+                         counts=counts, viewed={p: d for p, d in products.items() if d}, uniques=tuple(uniques))]
 
 
 _BY_TYPE = {"order": _order, "refund": _refund, "user": _user, "event_batch": _event_batch}

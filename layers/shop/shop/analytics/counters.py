@@ -3,30 +3,42 @@
 Items (all in the shop table):
 - ``STATS#<Beijing day>`` / ``H#<hh>#<shard>``: the hour's counters (COUNTERS of shop.analytics.metrics),
   split over SHARDS items so concurrent writers rarely meet on one item; a day's hours are one Query.
-- ``STATS#<day>`` / ``P#<product id>``: a product's day (units and amount paid, views, cart adds).
-- ``STATSDAY#<year>`` / ``<day>#<shard>``: the day's totals, for date ranges (a year is one Query).
-- ``STATSFACT#<fact key>`` / ``FACT``: the marker of an applied fact (expires after 3 days; a stream
-  redelivers within 24 hours).
+- ``STATS#<day>`` / ``P#<product id>``: a product's day: units and amount paid (added here, with the
+  payment), views and cart adds (set by the hourly roll-up, shop.analytics.rollup).
+- ``STATSFACT#<day>#<0-15>`` / ``<fact key>``: the marker of an applied fact, filed under the fact's
+  day (a fact's time never changes, so a redelivery finds the same marker); an event batch's marker
+  carries its views and cart adds per product (``viewed``) for the roll-up. Expires after 3 days (a
+  stream redelivers within 24 hours).
 - ``STATSWHO#<day>#<person>`` / ``DAY``: what a person did that day (``did``: a string set), so a
   buyer or visitor counts once a day - one item per person and day, never one per event.
+- ``STATSDAY#<year>`` / ``<day>``: the day's totals for date ranges, written by the roll-up from the
+  day's hours once the day is over (shop.analytics.rollup).
 
 ``apply`` first reads the days of the people the facts name (one BatchGetItem), so a returning
 visitor's batch costs no refused transaction; then it writes facts in transactions: each fact's
 marker (put only if absent), each person's day (their new tags added only if none of them is there
-yet) and the counters they add (ADD). A marker that exists means the fact was counted before: the
-fact is dropped and the rest written. A person's day that holds a tag by then (another consumer was
-faster) is read again and the transaction rebuilt without that count. So a fact delivered twice, or
-by two consumers at once, adds once; what was read is only a hint - the conditions decide.
+yet) and the hour and product counters they add (ADD). A marker that exists means the fact was
+counted before: the fact is dropped and the rest written. A person's day that holds a tag by then
+(another consumer was faster) is read again and the transaction rebuilt without that count. So a
+fact delivered twice, or by two consumers at once, adds once; what was read is only a hint - the
+conditions decide.
 
-Hot items: the stream hands a consumer up to 100 records at once, and one transaction carries up to
-~90 facts, so the hour, day and product counters take one write per transaction, not per order;
-with four shards for hours and days, a flash sale's stream of payments stays far below the ~1,000
-writes/s an item takes (docs/analytics.md has the numbers).
+What a fact costs: a transaction writes each item twice, so every item it touches counts. A quiet
+shop's stream hands a consumer one record at a time, so a batch of events that viewed seven
+products, counted per product, would cost seven product items (14 write units) on top of its
+marker and hour; instead its per-product views ride on the marker, which is written anyway, and
+the roll-up sums them once an hour (docs/analytics.md has the numbers).
+
+Hot items: the stream hands a consumer up to 100 records at once, and one transaction carries up
+to ~90 facts, so the hour and product counters take one write per transaction, not per order; with
+four shards for hours and 16 marker partitions a day, a flash sale's stream of payments stays far
+below the ~1,000 writes/s an item takes.
 """
 
 from __future__ import annotations
 
 import random
+import zlib
 from collections import defaultdict
 from typing import Any
 
@@ -35,6 +47,7 @@ from shop.adapters.clock import now_epoch
 from shop.analytics.aggregate import Contribution
 
 SHARDS = 4
+FACT_SHARDS = 16  # a day's markers spread over partitions (a flash sale's payments, ~2 writes each)
 MAX_ACTIONS = 100  # TransactWriteItems' limit
 FACT_TTL = 3 * 86400
 PERSON_TTL = 3 * 86400
@@ -44,8 +57,17 @@ def stats_key(day: str, sk: str) -> dict[str, dict[str, str]]:
     return {"PK": {"S": f"STATS#{day}"}, "SK": {"S": sk}}
 
 
-def _fact_key(key: str) -> dict[str, dict[str, str]]:
-    return {"PK": {"S": f"STATSFACT#{key}"}, "SK": {"S": "FACT"}}
+def fact_partition(day: str, shard: int) -> str:
+    return f"STATSFACT#{day}#{shard}"
+
+
+def _fact_key(fact: Contribution) -> dict[str, dict[str, str]]:
+    return {"PK": {"S": fact_partition(fact.day, zlib.crc32(fact.key.encode()) % FACT_SHARDS)}, "SK": {"S": fact.key}}
+
+
+def _viewed(viewed: dict[str, dict[str, int]]) -> dict[str, Any]:
+    return {"M": {product: {"M": {name: {"N": str(value)} for name, value in deltas.items()}}
+                  for product, deltas in viewed.items()}}
 
 
 def _person_key(day: str, who: str) -> dict[str, dict[str, str]]:
@@ -70,18 +92,16 @@ class _Plan:
         self.table, self.shard = table, shard
         self.facts: list[Contribution] = []
         self.hours: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        self.days: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.products: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.titles: dict[tuple[str, str], str] = {}
         self.people: dict[tuple[str, str], set[str]] = defaultdict(set)
 
     def size_with(self, fact: Contribution, known: dict[tuple[str, str], set[str]]) -> int:
         hours = set(self.hours) | {(fact.day, fact.hour)}
-        days = set(self.days) | {fact.day}
         products = set(self.products) | {(fact.day, p) for p in fact.products}
         people = set(self.people) | {(fact.day, u.who) for u in fact.uniques
                                      if u.tag not in known.get((fact.day, u.who), set())}
-        return len(self.facts) + 1 + len(hours) + len(days) + len(products) + len(people)
+        return len(self.facts) + 1 + len(hours) + len(products) + len(people)
 
     def take(self, fact: Contribution, known: dict[tuple[str, str], set[str]]) -> None:
         self.facts.append(fact)
@@ -94,7 +114,6 @@ class _Plan:
             counts[unique.counter] = counts.get(unique.counter, 0) + 1
         for name, value in counts.items():
             self.hours[(fact.day, fact.hour)][name] += value
-            self.days[fact.day][name] += value
         for product, deltas in fact.products.items():
             for name, value in deltas.items():
                 self.products[(fact.day, product)][name] += value
@@ -106,9 +125,11 @@ class _Plan:
         actions: list[dict[str, Any]] = []
         meaning: list[tuple[str, Any]] = []
         for fact in self.facts:
-            actions.append({"Put": {"TableName": self.table, "Item": {
-                **_fact_key(fact.key), "type": {"S": "stats_fact"}, "ttl": {"N": str(now + FACT_TTL)}},
-                "ConditionExpression": "attribute_not_exists(PK)"}})
+            marker = {**_fact_key(fact), "type": {"S": "stats_fact"}, "ttl": {"N": str(now + FACT_TTL)}}
+            if fact.viewed:
+                marker["viewed"] = _viewed(fact.viewed)
+            actions.append({"Put": {"TableName": self.table, "Item": marker,
+                                    "ConditionExpression": "attribute_not_exists(PK)"}})
             meaning.append(("fact", fact.key))
         for (day, who), tags in self.people.items():
             values = {f":t{n}": {"S": tag} for n, tag in enumerate(sorted(tags))}
@@ -123,10 +144,6 @@ class _Plan:
             meaning.append(("person", (day, who)))
         for (day, hour), counts in self.hours.items():
             actions.append(_add(self.table, stats_key(day, f"H#{hour:02d}#{self.shard}"), dict(counts)))
-            meaning.append(("counter", None))
-        for day, counts in self.days.items():
-            actions.append(_add(self.table, {"PK": {"S": f"STATSDAY#{day[:4]}"}, "SK": {"S": f"{day}#{self.shard}"}},
-                                dict(counts)))
             meaning.append(("counter", None))
         for (day, product), counts in self.products.items():
             actions.append(_add(self.table, stats_key(day, f"P#{product}"), dict(counts),

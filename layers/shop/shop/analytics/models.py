@@ -69,8 +69,8 @@ class TopProduct(BaseModel):
     title: str | None = Field(description="as its latest paid order line named it; null if only viewed")
     units: int
     amount: Fen = Field(description="paid for this product's lines, discounts off")
-    views: int
-    cart_adds: int
+    views: int = Field(description="counted by the hourly roll-up: as of product_traffic_as_of")
+    cart_adds: int = Field(description="counted by the hourly roll-up: as of product_traffic_as_of")
 
 
 class DashboardDay(BaseModel):
@@ -81,6 +81,9 @@ class DashboardDay(BaseModel):
     hours: list[Hour] = Field(description="24 Beijing hours, 0-23")
     sources: list[Source]
     top_products: list[TopProduct] = Field(description="up to 10, by amount paid")
+    product_traffic_as_of: str | None = Field(
+        description="when products' views and cart adds were last rolled up (hourly; UTC); null before the first "
+                    "roll-up of the day. Units and amount paid, and every total, are counted as payments arrive")
 
 
 class DashboardRange(BaseModel):
