@@ -15,11 +15,13 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: help deps dev test test-fast lint build lock check-locks audit bench openapi session-keys merchant-token owner ci clean console browser publish-console
+.PHONY: help deps dev test test-fast lint build lock check-locks audit bench openapi session-keys merchant-token owner ci clean console browser publish-console miniprogram mp-weixin
 
 help:
 	@echo "make dev      serve the whole API on http://127.0.0.1:3000 (moto + WeChat simulator, seeded) and the console on :3300"
 	@echo "make console  build the merchant console (console/, npm ci from its lock, then vite build)"
+	@echo "make miniprogram  build the shop front end (miniprogram/, uni-app): H5 for make dev, mp-weixin for WeChat DevTools"
+	@echo "                  (MP_API_BASE=https://... MP_APPID=wx... for a deployed stack; docs/miniprogram.md)"
 	@echo "make test     run every test (unit, handler, end-to-end); what .ci/run calls"
 	@echo "make lint     sam validate --lint"
 	@echo "make build    sam build (python3.13, arm64) from the locks: only locked, hash-checked files"
@@ -57,6 +59,27 @@ console/dist/index.html: console/node_modules/.installed $(CONSOLE_SOURCES)
 	cd console && npm run build --silent
 	@touch $@
 
+# The shop front end (uni-app, Vue 3): npm ci from its lock; the H5 build (its API under /api/ on the
+# page's own origin) is what make dev serves on :3400 and the browser tests drive; the mp-weixin build
+# (miniprogram/dist/build/mp-weixin, opened in WeChat DevTools) is made every time, since its API base
+# and AppID are settings: MP_API_BASE (default make dev's API) and MP_APPID (default a tourist AppID).
+MP_API_BASE ?= http://127.0.0.1:3000
+MP_APPID ?=
+MP_SOURCES := $(shell find miniprogram/src -type f 2>/dev/null) miniprogram/index.html miniprogram/vite.config.js \
+              miniprogram/package.json
+miniprogram/node_modules/.installed: miniprogram/package-lock.json
+	cd miniprogram && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+miniprogram/dist/build/h5/index.html: miniprogram/node_modules/.installed $(MP_SOURCES)
+	cd miniprogram && VITE_API_BASE=/api npx --no-install uni build
+	@touch $@
+
+mp-weixin: miniprogram/node_modules/.installed
+	cd miniprogram && VITE_API_BASE=$(MP_API_BASE) VITE_WX_APPID=$(MP_APPID) npx --no-install uni build -p mp-weixin
+
+miniprogram: miniprogram/dist/build/h5/index.html mp-weixin
+
 console: console/dist/index.html
 
 # The browser tests drive Debian's Chromium (no browser download) with CJK fonts for the screenshots.
@@ -65,13 +88,13 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    chromium fonts-noto-cjk >/dev/null; }
 
-dev: deps console
+dev: deps console miniprogram/dist/build/h5/index.html
 	$(PY) -m infra.local.devstack $(ARGS)
 
-test: deps $(SAMVENV)/.installed console browser
+test: deps $(SAMVENV)/.installed console miniprogram browser
 	$(PY) -m pytest
 
-test-fast: deps $(SAMVENV)/.installed console
+test-fast: deps $(SAMVENV)/.installed console miniprogram
 	$(PY) -m pytest -m "not e2e"
 
 # Upload console/dist to the deployed stack's ConsoleBucket and invalidate ConsoleDistribution

@@ -19,10 +19,12 @@ def _banner(stack: LocalStack) -> str:
     url = stack.url
     creds_dir = os.path.relpath(credentials.DEV_DIR)
     console = f"{stack.console.url}/" if stack.console else "(not served: --console-port -1)"
+    shop = f"{stack.shop.url}/" if stack.shop else "(not served: --shop-port -1)"
     return f"""
   minishop local stack is up
 
   Merchant console {console}   (sign in as the owner you create with `make owner`; README "The console")
+  Shop (H5 build)  {shop}   (the mini-program's pages in a browser; docs/miniprogram.md)
   API              {url}
   WeChat simulator {stack.wechat.url}   (code2session, stable_token, getwxacodeunlimit, WeChat Pay v3; see infra/local/wechat_sim.py)
   DynamoDB (moto)  {stack.moto.url}   tables: {", ".join(stack.table_names.values())}
@@ -59,6 +61,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("SHOP_LOCAL_MOTO_PORT", "3200")))
     parser.add_argument("--console-port", type=int, default=int(os.environ.get("SHOP_LOCAL_CONSOLE_PORT", "3300")),
                         help="where the merchant console is served (console/dist, built by make console); -1: not at all")
+    parser.add_argument("--shop-port", type=int, default=int(os.environ.get("SHOP_LOCAL_SHOP_PORT", "3400")),
+                        help="where the shop's H5 build is served (miniprogram/, built by make miniprogram); -1: not at all")
     parser.add_argument("--max-concurrency", type=int, default=10, help="worker processes per function")
     parser.add_argument("--no-seed", action="store_true", help="start with empty tables")
     parser.add_argument("--quiet", action="store_true", help="no access log")
@@ -71,6 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         host=args.host, port=args.port, wechat_port=args.wechat_port, moto_port=args.moto_port, seed=not args.no_seed,
         max_concurrency=args.max_concurrency, access_log=None if args.quiet else sys.stderr,
         secrets_manager=args.secrets_manager, console_port=None if args.console_port < 0 else args.console_port,
+        shop_port=None if args.shop_port < 0 else args.shop_port,
     )
     try:
         stack.start()
@@ -88,7 +93,8 @@ def main(argv: list[str] | None = None) -> None:
         assert stack.wechat and stack.moto
         with open(args.ready_file + ".tmp", "w", encoding="utf-8") as fh:
             json.dump({"url": stack.url, "wechat_url": stack.wechat.url, "moto_url": stack.moto.url,
-                       "console_url": stack.console.url if stack.console else None}, fh)
+                       "console_url": stack.console.url if stack.console else None,
+                       "shop_url": stack.shop.url if stack.shop else None}, fh)
         os.replace(args.ready_file + ".tmp", args.ready_file)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -6,6 +6,10 @@ its AWS hosts replaced by the local stack's - so a page that breaks the policy i
 As ConsoleDistribution does: index.html is not cached (a new build shows at the next load), the
 hashed assets are immutable, a path that is no file is 404 (the console routes by #hash, so there is
 no SPA fallback), /admin/* goes to the API unchanged (cookies, status, body).
+
+The shop front end's H5 build (miniprogram/, make miniprogram) is served the same way for the
+browser tests and for trying the shop in a browser: its API calls go to /api/*, passed to the API
+without the /api prefix, so the pages and the API share one origin and the API needs no CORS.
 """
 
 from __future__ import annotations
@@ -47,8 +51,9 @@ def security_headers(policy_config: dict[str, Any]) -> dict[str, str]:
 
 class ConsoleEdge:
     def __init__(self, root: Path, api_url: str, headers: dict[str, str], *, host: str = "127.0.0.1",
-                 port: int = 0) -> None:
+                 port: int = 0, api_prefix: str = "/admin/", strip_prefix: bool = False) -> None:
         self.root, self.headers = root.resolve(), headers
+        self.api_prefix, self.strip_prefix = api_prefix, strip_prefix
         api = urlsplit(api_url)
         self.api_host, self.api_port = api.hostname or "127.0.0.1", api.port or 80
         self.server = LocalServer((host, port), self._handler())
@@ -110,7 +115,8 @@ class ConsoleEdge:
                 headers["Host"] = self.headers.get("host", "")  # AllViewerExceptHostHeader: the API sees its own
                 conn = http.client.HTTPConnection(edge.api_host, edge.api_port, timeout=60)
                 try:
-                    conn.request(self.command, self.path, body=body, headers=headers)
+                    path = self.path[len(edge.api_prefix) - 1:] if edge.strip_prefix else self.path
+                    conn.request(self.command, path, body=body, headers=headers)
                     answer = conn.getresponse()
                     data = answer.read()
                     self.send_response(answer.status)
@@ -127,7 +133,7 @@ class ConsoleEdge:
                     conn.close()
 
             def _route(self) -> None:
-                if urlsplit(self.path).path.startswith("/admin/"):
+                if urlsplit(self.path).path.startswith(edge.api_prefix):
                     self._proxy()
                 elif self.command in ("GET", "HEAD"):
                     self._static()

@@ -24,6 +24,7 @@ from infra.local.wechatpay_sim import WeChatPaySimulator
 REGION = "us-east-1"
 STACK_NAME = "minishop-local"
 CONSOLE_DIST = Path(__file__).resolve().parents[2] / "console" / "dist"
+SHOP_H5_DIST = Path(__file__).resolve().parents[2] / "miniprogram" / "dist" / "build" / "h5"
 FAKE_AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 
 
@@ -38,7 +39,8 @@ class LocalStack:
         max_concurrency: int = 10, function_log: TextIO | None = None, access_log: TextIO | None = sys.stderr,
         credentials_dir: Path = credentials.DEV_DIR, template: Template | None = None,
         secrets_manager: bool = False, pay_retry_scale: float = 1 / 60, refund_delay: float = 1.0,
-        console_port: int | None = None, console_root: Path | None = None,
+        console_port: int | None = None, console_root: Path | None = None, shop_port: int | None = None,
+        shop_root: Path | None = None,
     ) -> None:
         """``secrets_manager``: put the credentials into the template's secrets in moto and give the
         functions the secret ids the template gives them, as in AWS, instead of credential
@@ -55,6 +57,9 @@ class LocalStack:
         # the console's distribution (infra/local/edge.py), when a port is given: make dev
         self.console_port, self.console_root = console_port, console_root or CONSOLE_DIST
         self.console: ConsoleEdge | None = None
+        # the shop front end's H5 build (miniprogram/), its API calls under /api/: make dev, browser tests
+        self.shop_port, self.shop_root = shop_port, shop_root or SHOP_H5_DIST
+        self.shop: ConsoleEdge | None = None
         self.template = template or Template()
         self.table_names = local_table_names(self.template)
         self.bucket_names = local_bucket_names(self.template)
@@ -180,6 +185,11 @@ class LocalStack:
                 raise OSError(f"no built console in {self.console_root} (make console builds it)")
             self.console = ConsoleEdge(self.console_root, self.gateway.url, self.console_headers(), host=self.host,
                                        port=self.console_port).start()
+        if self.shop_port is not None:
+            if not (self.shop_root / "index.html").is_file():
+                raise OSError(f"no H5 build of the shop in {self.shop_root} (make miniprogram builds it)")
+            self.shop = ConsoleEdge(self.shop_root, self.gateway.url, {"X-Content-Type-Options": "nosniff"},
+                                    host=self.host, port=self.shop_port, api_prefix="/api/", strip_prefix=True).start()
         if self.s3_events:
             self.s3_events.start()
             self.gateway.controls["POST /_local/s3/drain"] = self._drain_s3_control
@@ -286,6 +296,6 @@ class LocalStack:
         return self.gateway.url
 
     def stop(self) -> None:
-        for part in (self.console, self.streams, self.s3_events, self.gateway, self.wechat, self.moto):
+        for part in (self.shop, self.console, self.streams, self.s3_events, self.gateway, self.wechat, self.moto):
             if part is not None:
                 part.stop()

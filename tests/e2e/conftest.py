@@ -61,6 +61,7 @@ class Stack:
     wechat_url: str
     log: Path
     console_url: str = ""  # the merchant console's local distribution (infra/local/edge.py)
+    shop_url: str = ""  # the shop front end's H5 build, its API under /api/ (infra/local/edge.py)
 
     def request(self, method: str, path: str, *, json_body: Any = None, data: bytes | None = None,
                 token: str | None = None, headers: dict[str, str] | None = None) -> HttpReply:
@@ -130,7 +131,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with open(log, "w") as out:
         proc = subprocess.Popen(  # noqa: S603 - ports 0: the stack picks free ones and says which
             [sys.executable, "-m", "infra.local.devstack", "--port", "0", "--wechat-port", "0", "--moto-port", "0",
-             "--console-port", "0", "--ready-file", str(ready)],
+             "--console-port", "0", "--shop-port", "0", "--ready-file", str(ready)],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + PATIENCE
@@ -142,7 +143,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             pytest.fail(f"the local stack did not come up: {log.read_text()[-3000:]}")
         time.sleep(0.2)
     urls = json.loads(ready.read_text())
-    s = Stack(urls["url"], urls["moto_url"], urls["wechat_url"], log, urls["console_url"])
+    s = Stack(urls["url"], urls["moto_url"], urls["wechat_url"], log, urls["console_url"], urls["shop_url"])
     assert s.get("/categories").status == 200
     yield s
     proc.terminate()

@@ -1,0 +1,60 @@
+// The shop API over uni.request (wx.request on WeChat): JSON in and out, the base URL a build
+// setting, every failure an ApiError whose message is Chinese a shopper can read.
+const BASE = String(import.meta.env.VITE_API_BASE || '').replace(/\/+$/, '')
+
+const MESSAGES = {
+  network: '网络连接失败，请检查网络后重试',
+  not_found: '内容不存在或已下架',
+  product_not_found: '商品不存在或已下架',
+  too_many_requests: '操作太频繁，请稍后再试',
+  service_unavailable: '服务繁忙，请稍后再试',
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message)
+    this.status = status
+    this.code = code
+  }
+}
+
+function messageFor(status, code, serverMessage) {
+  if (MESSAGES[code]) return MESSAGES[code]
+  if (status === 404) return MESSAGES.not_found
+  if (status === 429) return MESSAGES.too_many_requests
+  if (status >= 500) return MESSAGES.service_unavailable
+  return serverMessage || '请求失败，请稍后再试'
+}
+
+export function queryString(query) {
+  const parts = Object.entries(query || {})
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+  return parts.length ? `?${parts.join('&')}` : ''
+}
+
+export function request(method, path, { query, body, headers } = {}) {
+  return new Promise((resolve, reject) => {
+    uni.request({
+      url: `${BASE}${path}${queryString(query)}`,
+      method,
+      data: body,
+      header: { Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      success(res) {
+        if (res.statusCode >= 200 && res.statusCode < 300) return resolve(res.data)
+        const error = (res.data && res.data.error) || {}
+        reject(new ApiError(res.statusCode, error.code || `http_${res.statusCode}`,
+          messageFor(res.statusCode, error.code, error.message)))
+      },
+      fail() {
+        reject(new ApiError(0, 'network', MESSAGES.network))
+      },
+    })
+  })
+}
+
+export const api = {
+  categories: () => request('GET', '/categories'),
+  products: (query) => request('GET', '/products', { query }),
+  product: (id) => request('GET', `/products/${encodeURIComponent(id)}`),
+}
