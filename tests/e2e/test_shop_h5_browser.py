@@ -97,3 +97,85 @@ def test_a_product_that_does_not_exist_says_so_in_words(stack: Stack, page: Any)
     expect(page.locator("[data-test=error]")).to_contain_text("商品不存在或已下架")
     expect(page.locator("[data-test=error]")).to_contain_text("重试")
     shot(page, "04-detail-missing")
+
+
+def _all_products(stack: Stack, **query: str) -> list[dict[str, Any]]:
+    items, cursor = [], None
+    while True:
+        params = "&".join(f"{k}={v}" for k, v in {**query, "limit": "10", **({"cursor": cursor} if cursor else {})}.items())
+        page = stack.get(f"/products?{params}").json
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return items
+
+
+def _titles(page: Any) -> list[str]:
+    return [t.strip() for t in page.locator("[data-test=result] .title").all_inner_texts()]
+
+
+def test_a_category_from_the_home_page_lists_that_categorys_products(stack: Stack, page: Any) -> None:
+    category = stack.get("/categories").json["items"][0]
+    wanted = [p["title"] for p in _all_products(stack, category=category["id"])]
+    page.goto("about:blank")
+    page.goto(f"{stack.shop_url}/")
+    page.locator("[data-test=category]", has_text=category["name"]).click()
+    expect(page.locator("[data-test=result]")).to_have_count(len(wanted))
+    assert _titles(page) == wanted
+
+
+def test_the_whole_catalog_by_price_loads_page_after_page_as_the_shopper_scrolls(stack: Stack, page: Any) -> None:
+    wanted = [p["title"] for p in _all_products(stack, sort="price_asc")]
+    assert len(wanted) > 10  # more than one page (10 a page)
+    page.goto("about:blank")
+    page.goto(f"{stack.shop_url}/#/pages/search/search")
+    results = page.locator("[data-test=result]")
+    expect(results.first).to_be_visible()
+    page.locator("[data-test=sort]", has_text="价格").click()
+    expect(results.first).to_contain_text(wanted[0])
+    expect(results).to_have_count(10)
+    for _ in range(10 * len(wanted)):
+        if page.locator("[data-test=footer]", has_text="没有更多了").count():
+            break
+        page.mouse.wheel(0, 5000)  # onReachBottom loads the next page
+        page.wait_for_timeout(200)
+    expect(page.locator("[data-test=footer]")).to_have_text("没有更多了")
+    assert _titles(page) == wanted
+    shot(page, "05-catalog-by-price")
+    page.locator("[data-test=sort]", has_text="价格").click()  # again: highest first
+    expect(results.first).to_contain_text(stack.get("/products?sort=price_desc&limit=1").json["items"][0]["title"])
+
+
+def test_a_shopper_adds_the_picked_sku_to_the_cart_and_a_lost_session_signs_in_again_silently(
+        stack: Stack, page: Any) -> None:
+    product = stack.get("/products/p-tee-basic").json
+    sku = next(s for s in product["skus"] if s["stock"] > 5)
+    page.goto("about:blank")
+    page.goto(f"{stack.shop_url}/#/pages/product/detail?id=p-tee-basic")
+    values = page.locator("[data-test=spec-value]")
+    for value in sku["specs"].values():
+        values.filter(has_text=value).first.click()
+    expect(page.locator("[data-test=price]")).to_have_text(yuan(sku["price"]))
+    page.locator("[data-test=add-to-cart]").click()
+    expect(page.get_by_text("已加入购物车")).to_be_visible()
+    page.locator("[data-test=go-cart]").click()
+    line = page.locator("[data-test=cart-line]")
+    expect(line).to_have_count(1)
+    expect(line).to_contain_text(product["title"])
+    expect(line.locator("[data-test=quantity]")).to_have_text("1")
+    expect(page.locator("[data-test=total]")).to_have_text(yuan(sku["price"]))
+    shot(page, "06-cart")
+    # the session token goes bad (expired, keys rotated): the next request is answered 401 and the
+    # page signs in again with no prompt, as the same shopper, and goes on
+    token = page.evaluate("() => localStorage.getItem('minishop.token')")
+    assert token and token.count(".") == 2, token  # uni.setStorageSync keeps a string as it is
+    bad = token[:-4] + ("BBBB" if token.endswith("AAAA") else "AAAA")
+    assert stack.get("/cart", token=bad).status == 401
+    page.evaluate("(bad) => localStorage.setItem('minishop.token', bad)", bad)
+    line.locator("[data-test=plus]").click()
+    expect(line.locator("[data-test=quantity]")).to_have_text("2")
+    expect(page.locator("[data-test=total]")).to_have_text(yuan(2 * sku["price"]))
+    assert page.evaluate("() => localStorage.getItem('minishop.token')") not in (bad, token)  # a new session
+    line.locator("[data-test=remove]").click()
+    expect(page.locator("[data-test=empty]")).to_contain_text("购物车还是空的")
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -1,12 +1,20 @@
 // The shop API over uni.request (wx.request on WeChat): JSON in and out, the base URL a build
 // setting, every failure an ApiError whose message is Chinese a shopper can read.
+import { loginCode } from './login-code.js'
+
 const BASE = String(import.meta.env.VITE_API_BASE || '').replace(/\/+$/, '')
+export const TOKEN_KEY = 'minishop.token'
 
 const MESSAGES = {
   network: '网络连接失败，请检查网络后重试',
   not_found: '内容不存在或已下架',
   product_not_found: '商品不存在或已下架',
   too_many_requests: '操作太频繁，请稍后再试',
+  out_of_stock: '库存不足',
+  insufficient_stock: '库存不足',
+  sku_not_found: '该规格已下架',
+  off_shelf: '商品已下架',
+  login_failed: '登录失败，请稍后再试',
   service_unavailable: '服务繁忙，请稍后再试',
 }
 
@@ -33,7 +41,7 @@ export function queryString(query) {
   return parts.length ? `?${parts.join('&')}` : ''
 }
 
-export function request(method, path, { query, body, headers } = {}) {
+function send(method, path, { query, body, headers } = {}) {
   return new Promise((resolve, reject) => {
     uni.request({
       url: `${BASE}${path}${queryString(query)}`,
@@ -53,8 +61,43 @@ export function request(method, path, { query, body, headers } = {}) {
   })
 }
 
+let signingIn = null
+
+// A session token from POST /auth/login with a login code (wx.login on WeChat), kept in storage;
+// one sign-in at a time however many requests need it.
+function signIn() {
+  if (!signingIn) {
+    signingIn = loginCode()
+      .then((code) => send('POST', '/auth/login', { body: { code } }))
+      .then((answer) => {
+        uni.setStorageSync(TOKEN_KEY, answer.token)
+        return answer.token
+      })
+      .finally(() => { signingIn = null })
+  }
+  return signingIn
+}
+
+// A request; with auth, signed in silently first when there is no token, and once more (with no
+// prompt) when the API says the token is no longer good (401).
+export async function request(method, path, options = {}) {
+  if (!options.auth) return send(method, path, options)
+  const withToken = (token) => send(method, path, { ...options, headers: { ...options.headers, Authorization: `Bearer ${token}` } })
+  const stored = uni.getStorageSync(TOKEN_KEY)
+  try {
+    return await withToken(stored || await signIn())
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) throw e
+    uni.removeStorageSync(TOKEN_KEY)
+    return withToken(await signIn())
+  }
+}
+
 export const api = {
   categories: () => request('GET', '/categories'),
   products: (query) => request('GET', '/products', { query }),
   product: (id) => request('GET', `/products/${encodeURIComponent(id)}`),
+  cart: () => request('GET', '/cart', { auth: true }),
+  setCartItem: (skuId, quantity) => request('PUT', `/cart/items/${encodeURIComponent(skuId)}`, { auth: true, body: { quantity } }),
+  removeCartItem: (skuId) => request('DELETE', `/cart/items/${encodeURIComponent(skuId)}`, { auth: true }),
 }
