@@ -72,7 +72,7 @@ miniprogram/node_modules/.installed: miniprogram/package-lock.json
 	@touch $@
 
 miniprogram/dist/build/h5/index.html: miniprogram/node_modules/.installed $(MP_SOURCES)
-	cd miniprogram && VITE_API_BASE=/api npx --no-install uni build
+	cd miniprogram && VITE_API_BASE=/api VITE_SIM_BASE=/sim npx --no-install uni build
 	@touch $@
 
 mp-weixin: miniprogram/node_modules/.installed

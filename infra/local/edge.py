@@ -9,7 +9,9 @@ no SPA fallback), /admin/* goes to the API unchanged (cookies, status, body).
 
 The shop front end's H5 build (miniprogram/, make miniprogram) is served the same way for the
 browser tests and for trying the shop in a browser: its API calls go to /api/*, passed to the API
-without the /api prefix, so the pages and the API share one origin and the API needs no CORS.
+without the /api prefix, so the pages and the API share one origin and the API needs no CORS; and
+/sim/* goes to the WeChat simulator the same way, for the H5 build's stand-in for wx.requestPayment
+(the simulator's pay), which only the local stack has.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import http.client
 import mimetypes
 import threading
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -49,13 +52,25 @@ def security_headers(policy_config: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class Upstream:
+    """Requests under ``prefix`` go to ``url``, with the prefix taken off when ``strip``."""
+
+    prefix: str
+    url: str
+    strip: bool = False
+
+    @property
+    def address(self) -> tuple[str, int]:
+        parts = urlsplit(self.url)
+        return parts.hostname or "127.0.0.1", parts.port or 80
+
+
 class ConsoleEdge:
     def __init__(self, root: Path, api_url: str, headers: dict[str, str], *, host: str = "127.0.0.1",
-                 port: int = 0, api_prefix: str = "/admin/", strip_prefix: bool = False) -> None:
+                 port: int = 0, upstreams: list[Upstream] | None = None) -> None:
         self.root, self.headers = root.resolve(), headers
-        self.api_prefix, self.strip_prefix = api_prefix, strip_prefix
-        api = urlsplit(api_url)
-        self.api_host, self.api_port = api.hostname or "127.0.0.1", api.port or 80
+        self.upstreams = upstreams or [Upstream("/admin/", api_url)]
         self.server = LocalServer((host, port), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, name="console-edge", daemon=True)
 
@@ -108,14 +123,14 @@ class ConsoleEdge:
                 cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-cache"
                 self._send(200, found.read_bytes(), {"Content-Type": kind, "Cache-Control": cache})
 
-            def _proxy(self) -> None:
+            def _proxy(self, upstream: Upstream) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length) if length else None
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
                 headers["Host"] = self.headers.get("host", "")  # AllViewerExceptHostHeader: the API sees its own
-                conn = http.client.HTTPConnection(edge.api_host, edge.api_port, timeout=60)
+                conn = http.client.HTTPConnection(*upstream.address, timeout=60)
                 try:
-                    path = self.path[len(edge.api_prefix) - 1:] if edge.strip_prefix else self.path
+                    path = self.path[len(upstream.prefix) - 1:] if upstream.strip else self.path
                     conn.request(self.command, path, body=body, headers=headers)
                     answer = conn.getresponse()
                     data = answer.read()
@@ -133,8 +148,10 @@ class ConsoleEdge:
                     conn.close()
 
             def _route(self) -> None:
-                if urlsplit(self.path).path.startswith(edge.api_prefix):
-                    self._proxy()
+                path = urlsplit(self.path).path
+                upstream = next((u for u in edge.upstreams if path.startswith(u.prefix)), None)
+                if upstream is not None:
+                    self._proxy(upstream)
                 elif self.command in ("GET", "HEAD"):
                     self._static()
                 else:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from infra.local import credentials, firehose
-from infra.local.edge import ConsoleEdge, security_headers
+from infra.local.edge import ConsoleEdge, Upstream, security_headers
 from infra.local.gateway import LAYER_PATH, FunctionFailed, Gateway
 from infra.local.motoserver import MotoServer
 from infra.local.s3events import S3Front, S3Notifications, create_buckets, local_bucket_names
@@ -188,8 +188,11 @@ class LocalStack:
         if self.shop_port is not None:
             if not (self.shop_root / "index.html").is_file():
                 raise OSError(f"no H5 build of the shop in {self.shop_root} (make miniprogram builds it)")
+            assert self.wechat
             self.shop = ConsoleEdge(self.shop_root, self.gateway.url, {"X-Content-Type-Options": "nosniff"},
-                                    host=self.host, port=self.shop_port, api_prefix="/api/", strip_prefix=True).start()
+                                    host=self.host, port=self.shop_port,
+                                    upstreams=[Upstream("/api/", self.gateway.url, strip=True),
+                                               Upstream("/sim/", self.wechat.url, strip=True)]).start()
         if self.s3_events:
             self.s3_events.start()
             self.gateway.controls["POST /_local/s3/drain"] = self._drain_s3_control

@@ -5,6 +5,11 @@ import { loginCode } from './login-code.js'
 const BASE = String(import.meta.env.VITE_API_BASE || '').replace(/\/+$/, '')
 export const TOKEN_KEY = 'minishop.token'
 
+// The local WeChat simulator (H5 build for make dev only: its stand-in for wx.requestPayment)
+export function simulator(method, path) {
+  return send(method, path, { base: String(import.meta.env.VITE_SIM_BASE || '').replace(/\/+$/, '') })
+}
+
 const MESSAGES = {
   network: '网络连接失败，请检查网络后重试',
   not_found: '内容不存在或已下架',
@@ -15,6 +20,10 @@ const MESSAGES = {
   sku_not_found: '该规格已下架',
   off_shelf: '商品已下架',
   login_failed: '登录失败，请稍后再试',
+  order_changed: '订单状态已变化，请刷新后重试',
+  address_not_found: '收货地址不存在，请重新选择',
+  pickup_store_not_found: '自提点不存在，请重新选择',
+  idempotency_key_reused: '订单已提交，请到订单列表查看',
   service_unavailable: '服务繁忙，请稍后再试',
 }
 
@@ -41,10 +50,10 @@ export function queryString(query) {
   return parts.length ? `?${parts.join('&')}` : ''
 }
 
-function send(method, path, { query, body, headers } = {}) {
+function send(method, path, { query, body, headers, base = BASE } = {}) {
   return new Promise((resolve, reject) => {
     uni.request({
-      url: `${BASE}${path}${queryString(query)}`,
+      url: `${base}${path}${queryString(query)}`,
       method,
       data: body,
       header: { Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
@@ -100,4 +109,17 @@ export const api = {
   cart: () => request('GET', '/cart', { auth: true }),
   setCartItem: (skuId, quantity) => request('PUT', `/cart/items/${encodeURIComponent(skuId)}`, { auth: true, body: { quantity } }),
   removeCartItem: (skuId) => request('DELETE', `/cart/items/${encodeURIComponent(skuId)}`, { auth: true }),
+  addresses: () => request('GET', '/addresses', { auth: true }),
+  createAddress: (address) => request('POST', '/addresses', { auth: true, body: address }),
+  parseAddress: (text) => request('POST', '/addresses/parse', { auth: true, body: { text } }),
+  pickupStores: () => request('GET', '/pickup-stores'),
+  preview: (checkout) => request('POST', '/orders/preview', { auth: true, body: checkout }),
+  placeOrder: (checkout, idempotencyKey) => request('POST', '/orders', {
+    auth: true, body: checkout, headers: { 'Idempotency-Key': idempotencyKey } }),
+  orders: (query) => request('GET', '/orders', { auth: true, query }),
+  order: (id) => request('GET', `/orders/${encodeURIComponent(id)}`, { auth: true }),
+  syncOrder: (id) => request('POST', `/orders/${encodeURIComponent(id)}/sync`, { auth: true }),
+  payAgain: (id) => request('POST', `/orders/${encodeURIComponent(id)}/pay`, { auth: true }),
+  cancelOrder: (id) => request('POST', `/orders/${encodeURIComponent(id)}/cancel`, { auth: true }),
+  confirmOrder: (id) => request('POST', `/orders/${encodeURIComponent(id)}/confirm`, { auth: true }),
 }

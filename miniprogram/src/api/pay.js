@@ -1,0 +1,28 @@
+// Paying for an order: wx.requestPayment with the parameters the API signed (WeChat), or in the H5
+// build for make dev the local simulator's pay, which plays the shopper paying in WeChat. Either way
+// the order is then asked for at once (POST /orders/{id}/sync), since WeChat Pay's notification to
+// the shop is asynchronous.
+import { api, simulator } from './http.js'
+
+export class PayCancelled extends Error {}
+
+function requestPayment(payment) {
+  return new Promise((resolve, reject) => {
+    uni.requestPayment({
+      provider: 'wxpay', ...payment,
+      success: resolve,
+      fail: (err) => reject(/cancel/.test((err && err.errMsg) || '') ? new PayCancelled('已取消支付') : new Error('支付失败，请稍后重试')),
+    })
+  })
+}
+
+export async function pay(orderId, payment) {
+  // #ifdef MP-WEIXIN
+  await requestPayment(payment)
+  // #endif
+  // #ifndef MP-WEIXIN
+  if (!payment) throw new Error('支付参数缺失，请稍后重试')
+  await simulator('POST', `/_sim/pay/${encodeURIComponent(orderId)}`)
+  // #endif
+  return api.syncOrder(orderId)
+}
