@@ -255,3 +255,26 @@ def _checkout_journey(stack: Stack, page: Any) -> None:
     expect(page.locator("[data-test=payable]")).to_have_text(yuan(best["payable"]))
     expect(page.locator("[data-test=timeline]", has_text="支付")).to_be_visible()
     shot(page, "09-order-paid")
+
+    page.locator("[data-test=refund]").click()  # 申请退款, with a reason
+    modal = page.locator(".uni-modal")
+    modal.locator("textarea, input").first.fill("尺码拍错了")
+    modal.locator(".uni-modal__btn_primary").click()
+    row = page.locator("[data-test=refund-row]")
+    expect(row).to_contain_text("尺码拍错了")
+    refund = stack.get(f"/orders/{orders[0]['id']}", token=token).json["refunds"][0]
+    assert refund["reason"] == "尺码拍错了" and refund["amount"] == best["payable"]
+    words = {"REQUESTED": "待商家处理", "PROCESSING": "退款中", "SUCCEEDED": "已退款"}
+    expect(row).to_contain_text(yuan(refund["amount"]))
+    assert refund["status"] in words, refund
+    expect(row).to_contain_text(words[refund["status"]])
+    expect(page.locator("[data-test=refund]")).to_have_count(0)  # not twice while one is open, or once it paid out
+    shot(page, "10-order-refund-requested")
+
+    page.goto(f"{stack.shop_url}/#/pages/me/me")
+    expect(page.locator("[data-test=nickname]")).not_to_have_text("加载中…")
+    page.locator("[data-test=all-orders]").click()
+    card = page.locator("[data-test=order-card]")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text(yuan(best["payable"]))
+    shot(page, "11-my-orders")

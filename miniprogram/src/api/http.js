@@ -24,6 +24,8 @@ const MESSAGES = {
   address_not_found: '收货地址不存在，请重新选择',
   pickup_store_not_found: '自提点不存在，请重新选择',
   idempotency_key_reused: '订单已提交，请到订单列表查看',
+  refund_not_allowed: '该订单当前不能申请退款',
+  refund_in_progress: '已有退款在处理中',
   service_unavailable: '服务繁忙，请稍后再试',
 }
 
@@ -122,4 +124,7 @@ export const api = {
   payAgain: (id) => request('POST', `/orders/${encodeURIComponent(id)}/pay`, { auth: true }),
   cancelOrder: (id) => request('POST', `/orders/${encodeURIComponent(id)}/cancel`, { auth: true }),
   confirmOrder: (id) => request('POST', `/orders/${encodeURIComponent(id)}/confirm`, { auth: true }),
+  requestRefund: (id, reason) => request('POST', `/orders/${encodeURIComponent(id)}/refund`, { auth: true, body: { reason } }),
+  pickupCode: (id) => request('GET', `/orders/${encodeURIComponent(id)}/pickup-code`, { auth: true }),
+  me: () => request('GET', '/me', { auth: true }),
 }

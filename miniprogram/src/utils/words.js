@@ -17,3 +17,11 @@ export const ORDER_STATUS = {
 export function problemText(problem) {
   return PROBLEM_TEXT[problem.code] || problem.message || '暂时无法下单'
 }
+
+export const REFUND_STATUS = {
+  REQUESTED: '待商家处理', AWAITING_RETURN: '待寄回商品', PROCESSING: '退款中', SUCCEEDED: '已退款',
+  ABNORMAL: '退款异常，商家处理中', CLOSED: '已关闭', REJECTED: '商家已拒绝',
+}
+
+// A refund still open: the shopper cannot ask for another until it ends.
+export const REFUND_OPEN = ['REQUESTED', 'AWAITING_RETURN', 'PROCESSING', 'ABNORMAL']
