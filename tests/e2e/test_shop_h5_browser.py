@@ -4,7 +4,9 @@ Chromium at a phone's size, against the local stack's API (served on one origin,
 
 from __future__ import annotations
 
+import re
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -115,7 +117,7 @@ def test_a_product_that_does_not_exist_says_so_in_words(stack: Stack, page: Any)
 def _all_products(stack: Stack, **query: str) -> list[dict[str, Any]]:
     items, cursor = [], None
     while True:
-        params = "&".join(f"{k}={v}" for k, v in {**query, "limit": "10", **({"cursor": cursor} if cursor else {})}.items())
+        params = urllib.parse.urlencode({**query, "limit": "10", **({"cursor": cursor} if cursor else {})})
         page = stack.get(f"/products?{params}").json
         items += page["items"]
         cursor = page["next_cursor"]
@@ -125,6 +127,22 @@ def _all_products(stack: Stack, **query: str) -> list[dict[str, Any]]:
 
 def _titles(page: Any) -> list[str]:
     return [t.strip() for t in page.locator("[data-test=result] .title").all_inner_texts()]
+
+
+def test_a_shopper_searches_from_the_home_page(stack: Stack, page: Any) -> None:
+    wanted = [p["title"] for p in _all_products(stack, q="T恤")]
+    assert wanted
+    page.goto("about:blank")
+    page.goto(f"{stack.shop_url}/")
+    page.locator("[data-test=search-entry]").click()
+    page.locator("[data-test=search-input] input").fill("T恤")
+    page.locator("[data-test=search-go]").click()
+    expect(page.locator("[data-test=result]")).to_have_count(len(wanted))
+    assert _titles(page) == wanted
+    page.locator("[data-test=search-input] input").fill("没有这种商品xyz")
+    page.locator("[data-test=search-go]").click()
+    expect(page.locator("[data-test=empty]")).to_have_text("没有找到相关商品")
+    shot(page, "04b-search-nothing")
 
 
 def test_a_category_from_the_home_page_lists_that_categorys_products(stack: Stack, page: Any) -> None:
@@ -207,7 +225,20 @@ def test_a_new_shopper_checks_out_with_a_parsed_address_and_the_best_coupons_and
         context.close()
 
 
+def _event_batches(page: Any) -> list[dict[str, Any]]:
+    """What the page sends to POST /events, with the API's answer, as it happens."""
+    sent: list[dict[str, Any]] = []
+
+    def answered(response: Any) -> None:
+        if response.url.endswith("/api/events") and response.request.method == "POST":
+            sent.append({**response.request.post_data_json, "status": response.status})
+
+    page.on("response", answered)
+    return sent
+
+
 def _checkout_journey(stack: Stack, page: Any) -> None:
+    batches = _event_batches(page)
     product = stack.get("/products/p-tee-basic").json
     sku = next(s for s in product["skus"] if s["stock"] > 5)
     page.goto(f"{stack.shop_url}/#/pages/product/detail?id=p-tee-basic")
@@ -278,3 +309,44 @@ def _checkout_journey(stack: Stack, page: Any) -> None:
     expect(card).to_have_count(1)
     expect(card).to_contain_text(yuan(best["payable"]))
     shot(page, "11-my-orders")
+
+    # the dashboard's events went out batched as it happened, and the API took them (202)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not any(e["type"] == "checkout_started" for b in batches for e in b["events"]):
+        page.wait_for_timeout(500)
+    kinds = [e["type"] for b in batches for e in b["events"]]
+    assert {"visit", "product_view", "add_to_cart", "checkout_started"} <= set(kinds), kinds
+    assert kinds.count("add_to_cart") == 2 and all(b["status"] == 202 for b in batches), batches
+    assert all(b["launch"]["scene"] == 1001 and len(b["events"]) <= 20 for b in batches)
+    assert len({b["anonymous_id"] for b in batches}) == 1 and len({b["batch_id"] for b in batches}) == len(batches)
+    viewed = [e for b in batches for e in b["events"] if e["type"] == "product_view"]
+    assert {e["product_id"] for e in viewed} == {"p-tee-basic"}
+
+
+def test_a_friend_who_opens_a_shoppers_share_is_bound_to_them(stack: Stack, browser: Any) -> None:
+    sharer_context, sharer = _phone(browser)
+    friend_context, friend = _phone(browser)
+    try:
+        sharer.goto(f"{stack.shop_url}/#/pages/share/share")
+        code = sharer.locator("[data-test=invite-code]")
+        expect(code).not_to_be_empty()
+        token = _shopper_token(sharer)
+        mine = stack.get("/me/share", token=token).json
+        expect(code).to_have_text(mine["invite_code"])
+        expect(sharer.locator("[data-test=poster] img")).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
+        shot(sharer, "12-share")
+        assert mine["invited"] == 0
+
+        friend.goto(f"{stack.shop_url}/#/pages/index/index?inviter={mine['invite_code']}")  # the share card's path
+        expect(friend.locator("[data-test=product]").first).to_be_visible()
+        friend.goto(f"{stack.shop_url}/#/pages/me/me")  # the friend's first sign-in carries the invitation
+        expect(friend.locator("[data-test=nickname]")).not_to_have_text("加载中…")
+        deadline = time.monotonic() + PATIENCE
+        while stack.get("/me/share", token=token).json["invited"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert stack.get("/me/share", token=token).json["invited"] == 1
+        assert friend.evaluate("() => localStorage.getItem('minishop.inviter')") in (None, "")
+        assert sharer.errors == [] and friend.errors == []
+    finally:
+        sharer_context.close()
+        friend_context.close()

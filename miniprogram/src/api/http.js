@@ -1,5 +1,6 @@
 // The shop API over uni.request (wx.request on WeChat): JSON in and out, the base URL a build
 // setting, every failure an ApiError whose message is Chinese a shopper can read.
+import { inviterHandled, pendingInviter } from './launch.js'
 import { loginCode } from './login-code.js'
 
 const BASE = String(import.meta.env.VITE_API_BASE || '').replace(/\/+$/, '')
@@ -78,10 +79,12 @@ let signingIn = null
 // one sign-in at a time however many requests need it.
 function signIn() {
   if (!signingIn) {
+    const inviter = pendingInviter()
     signingIn = loginCode()
-      .then((code) => send('POST', '/auth/login', { body: { code } }))
+      .then((code) => send('POST', '/auth/login', { body: inviter ? { code, inviter } : { code } }))
       .then((answer) => {
         uni.setStorageSync(TOKEN_KEY, answer.token)
+        if (inviter) inviterHandled() // a new shopper is bound to the friend; someone who was here before is not
         return answer.token
       })
       .finally(() => { signingIn = null })
@@ -101,6 +104,20 @@ export async function request(method, path, options = {}) {
     if (!(e instanceof ApiError) || e.status !== 401) throw e
     uni.removeStorageSync(TOKEN_KEY)
     return withToken(await signIn())
+  }
+}
+
+// A shopper already signed in who opens a friend's share: POST /share/accept (the API binds only a
+// shopper who has not ordered yet and has no inviter). Shoppers not signed in yet carry the inviter
+// into their sign-in instead.
+export async function acceptPendingInvitation() {
+  const inviter = pendingInviter()
+  if (!inviter || !uni.getStorageSync(TOKEN_KEY)) return
+  try {
+    await request('POST', '/share/accept', { auth: true, body: { inviter } })
+    inviterHandled()
+  } catch (e) {
+    if (e.status && e.status < 500) inviterHandled() // refused for good (own code, unknown code)
   }
 }
 
@@ -127,4 +144,21 @@ export const api = {
   requestRefund: (id, reason) => request('POST', `/orders/${encodeURIComponent(id)}/refund`, { auth: true, body: { reason } }),
   pickupCode: (id) => request('GET', `/orders/${encodeURIComponent(id)}/pickup-code`, { auth: true }),
   me: () => request('GET', '/me', { auth: true }),
+  myShare: () => request('GET', '/me/share', { auth: true }),
+  shareImage: () => requestImage('/me/share/qrcode'),
+}
+
+// An image the API draws for the shopper (PNG), as a data: URL the page can show and save.
+async function requestImage(path) {
+  const token = uni.getStorageSync(TOKEN_KEY) || await signIn()
+  return new Promise((resolve, reject) => {
+    uni.request({
+      url: `${BASE}${path}`, method: 'GET', responseType: 'arraybuffer', header: { Authorization: `Bearer ${token}` },
+      success(res) {
+        if (res.statusCode === 200) resolve(`data:image/png;base64,${uni.arrayBufferToBase64(res.data)}`)
+        else reject(new ApiError(res.statusCode, `http_${res.statusCode}`, messageFor(res.statusCode, '', '')))
+      },
+      fail: () => reject(new ApiError(0, 'network', MESSAGES.network)),
+    })
+  })
 }
