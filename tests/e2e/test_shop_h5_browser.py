@@ -350,3 +350,32 @@ def test_a_friend_who_opens_a_shoppers_share_is_bound_to_them(stack: Stack, brow
     finally:
         sharer_context.close()
         friend_context.close()
+
+
+def test_a_shopper_claims_a_coupon_in_the_coupon_centre_and_finds_it_in_my_coupons(stack: Stack, browser: Any) -> None:
+    context, page = _phone(browser)
+    try:
+        page.goto(f"{stack.shop_url}/#/pages/me/me")
+        expect(page.locator("[data-test=nickname]")).not_to_have_text("加载中…")
+        token = _shopper_token(page)
+        deadline = time.monotonic() + PATIENCE  # the new-user gift pack (two coupons) comes from the stream
+        while len(stack.get("/me/coupons", token=token).json["items"]) < 2 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        centre = stack.get("/coupons", token=token).json["items"]
+        pick = next(c for c in centre if c["can_claim"])
+        page.locator("[data-test=coupon-center]").click()
+        card = page.locator("[data-test=center-coupon]", has_text=pick["name"])
+        expect(card).to_be_visible()
+        card.locator("[data-test=claim]").click()
+        expect(page.get_by_text("领取成功")).to_be_visible()
+        mine = stack.get("/me/coupons?status=available", token=token).json["items"]
+        assert pick["id"] in {c["template_id"] for c in mine}
+        shot(page, "13-coupon-centre")
+        page.goto(f"{stack.shop_url}/#/pages/coupons/mine")
+        expect(page.locator("[data-test=my-coupon]")).to_have_count(len(mine))
+        expect(page.locator("[data-test=my-coupon]", has_text=pick["name"])).to_be_visible()
+        page.locator("[data-test=coupon-tab]", has_text="已使用").click()
+        expect(page.locator("[data-test=empty]")).to_contain_text("没有已使用的优惠券")
+        assert page.errors == []
+    finally:
+        context.close()

@@ -27,6 +27,10 @@ const MESSAGES = {
   idempotency_key_reused: '订单已提交，请到订单列表查看',
   refund_not_allowed: '该订单当前不能申请退款',
   refund_in_progress: '已有退款在处理中',
+  coupon_sold_out: '优惠券已抢光',
+  coupon_limit_reached: '已领取过这张券',
+  coupon_claim_closed: '不在领取时间',
+  coupon_new_users_only: '仅限新用户领取',
   service_unavailable: '服务繁忙，请稍后再试',
 }
 
@@ -145,6 +149,9 @@ export const api = {
   pickupCode: (id) => request('GET', `/orders/${encodeURIComponent(id)}/pickup-code`, { auth: true }),
   me: () => request('GET', '/me', { auth: true }),
   myShare: () => request('GET', '/me/share', { auth: true }),
+  couponCenter: () => request('GET', '/coupons', { auth: true }),
+  claimCoupon: (id) => request('POST', `/coupons/${encodeURIComponent(id)}/claim`, { auth: true }),
+  myCoupons: (status) => request('GET', '/me/coupons', { auth: true, query: { status } }),
   shareImage: () => requestImage('/me/share/qrcode'),
 }
 
