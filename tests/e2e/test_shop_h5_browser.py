@@ -165,11 +165,13 @@ def test_the_whole_catalog_by_price_loads_page_after_page_as_the_shopper_scrolls
     page.locator("[data-test=sort]", has_text="价格").click()
     expect(results.first).to_contain_text(wanted[0])
     expect(results).to_have_count(10)
-    for _ in range(10 * len(wanted)):
+    for _ in range(5 * len(wanted)):
         if page.locator("[data-test=footer]", has_text="没有更多了").count():
             break
-        page.mouse.wheel(0, 5000)  # onReachBottom loads the next page
-        page.wait_for_timeout(200)
+        page.mouse.wheel(0, 20000)  # to the bottom: onReachBottom loads the next page
+        page.wait_for_timeout(300)
+        page.mouse.wheel(0, -200)  # and a little back up, as a thumb does, so the next arrival counts
+        page.wait_for_timeout(100)
     expect(page.locator("[data-test=footer]")).to_have_text("没有更多了")
     assert _titles(page) == wanted
     shot(page, "05-catalog-by-price")

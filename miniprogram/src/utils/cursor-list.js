@@ -8,6 +8,7 @@ export function useCursorList(fetchPage) {
   const loading = ref(false)
   const error = ref('')
   let generation = 0
+  let wanted = false // the shopper reached the end while a page was still loading
 
   async function more() {
     if (loading.value) return
@@ -24,10 +25,15 @@ export function useCursorList(fetchPage) {
     } finally {
       if (mine === generation) loading.value = false
     }
+    if (mine === generation && wanted && cursor.value && !error.value) {
+      wanted = false
+      more()
+    }
   }
 
   function reload() {
     generation += 1
+    wanted = false
     items.value = []
     cursor.value = null
     loading.value = false
@@ -35,7 +41,9 @@ export function useCursorList(fetchPage) {
   }
 
   function next() {
-    if (cursor.value && !error.value) more()
+    if (!cursor.value || error.value) return
+    if (loading.value) wanted = true
+    else more()
   }
 
   return { items, cursor, loading, error, more, reload, next }
