@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 
@@ -25,12 +26,31 @@ DESCRIPTION = (
 
 
 def _error_schemas() -> dict[str, Any]:
-    """ErrorResponse (and what it references) for documents whose routes declared no error."""
+    """ErrorResponse (and what it references) for documents whose routes declared no error, with
+    ErrorDetail.code naming the registry's codes (shop.core.error_codes) as the ErrorCode enum."""
+    from shop.core.error_codes import ERROR_CODES
     from shop.edge.openapi import ErrorResponse
 
     schema = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
     defs = schema.pop("$defs", {})
-    return {"ErrorResponse": schema, **defs}
+    code = defs["ErrorDetail"]["properties"]["code"]
+    defs["ErrorDetail"]["properties"]["code"] = {"$ref": "#/components/schemas/ErrorCode",
+                                                 "description": code["description"]}
+    error_code = {
+        "type": "string", "title": "ErrorCode",
+        "description": "Every code the API answers in error.code; the HTTP status says the kind of failure, the "
+                       "code says which one (a client may branch on it; new codes may be added).",
+        "enum": list(ERROR_CODES), "x-enum-descriptions": dict(ERROR_CODES),
+    }
+    return {"ErrorResponse": schema, **defs, "ErrorCode": error_code}
+
+
+def _operation_id(operation_id: str, path: str, method: str) -> str:
+    """The handler's own name (Powertools appends the path and method to it, FastAPI-style)."""
+    suffix = re.sub(r"\W", "_", path) + "_" + method
+    if not operation_id.endswith(suffix) or operation_id == suffix:
+        raise SystemExit(f"{method.upper()} {path}: unexpected operationId {operation_id}")
+    return operation_id[: -len(suffix)]
 
 
 def _error_ref(spec: dict[str, Any]) -> dict[str, Any]:
@@ -53,6 +73,7 @@ def build(template: Template | None = None) -> dict[str, Any]:
     from shop.edge.openapi import error_responses
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
+    operation_ids: set[str] = set()
     for fn in (template or Template()).functions():
         if not any(r.path != "$default" for r in fn.routes):
             continue
@@ -72,11 +93,17 @@ def build(template: Template | None = None) -> dict[str, Any]:
                         operation["responses"].setdefault(str(status), _error_ref(spec))
                 if method in paths.get(path, {}):
                     raise SystemExit(f"{method.upper()} {path} is served by two functions")
+                operation["operationId"] = _operation_id(operation["operationId"], path, method)
+                if operation["operationId"] in operation_ids:
+                    raise SystemExit(f"two handlers are both named {operation['operationId']}")
+                operation_ids.add(operation["operationId"])
                 operation["x-lambda-function"] = fn.logical_id
                 paths.setdefault(path, {})[method] = operation
         for name, schema in doc.get("components", {}).get("schemas", {}).items():
             if name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
                 continue
+            if name in ("ErrorResponse", "ErrorDetail"):
+                continue  # the one error shape, from _error_schemas
             if name in schemas and schemas[name] != schema:
                 raise SystemExit(f"two different schemas are both named {name}")
             schemas[name] = schema

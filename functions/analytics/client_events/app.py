@@ -10,13 +10,13 @@ from shop.analytics import traffic
 from shop.analytics.events import MAX_BATCH_BYTES, EventBatch
 from shop.analytics.models import EventsAccepted
 from shop.edge.api import create_app, lambda_handler_for, ok
-from shop.edge.auth import lenient_user
+from shop.edge.auth import OPTIONAL_BEARER, lenient_user
 from shop.edge.openapi import responses
 
 app = create_app()
 
 
-@app.post("/events", summary="Send a batch of analytics events", tags=["analytics"],
+@app.post("/events", summary="Send a batch of analytics events", tags=["analytics"], security=OPTIONAL_BEARER,
           description="202 with how many events were taken. Up to 50 events and 32 KB per batch (413 "
           "payload_too_large beyond); a batch sent again with the same batch_id is taken once (counted=false). "
           "A valid shopper token makes the visitor that user, otherwise the anonymous_id is the visitor; an "

@@ -157,3 +157,5 @@ def staff_pending(permission: str) -> Callable[[Request], PendingStaff]:
 
 # OpenAPI security requirement for routes that depend on current_user or staff_with.
 BEARER = [{"bearerAuth": []}]
+# ... and for routes that take a token when there is one (lenient_user) and serve anonymous callers too.
+OPTIONAL_BEARER = [{}, {"bearerAuth": []}]
