@@ -28,7 +28,7 @@ help:
 	@echo "make lock     regenerate every requirements*.lock.txt (ARGS='--upgrade' or '--upgrade-package NAME')"
 	@echo "make audit    check the locks and pip-audit them against PyPI's advisory data; .ci/run runs it"
 	@echo "make bench    cold-start, DynamoDB round-trip, order-timer load and cost tables"
-	@echo "make openapi  regenerate docs/openapi.json and the fallback route table from the code"
+	@echo "make openapi  regenerate docs/openapi.json, the fallback route table and the typed TypeScript clients"
 	@echo "make session-keys   new key pairs for session and merchant tokens (ARGS='--only session|merchant-token')"
 	@echo "make merchant-token a token for /admin from the running local stack (ARGS='[--name N] [--hours H] [--revoke]')"
 	@echo "make owner          create the shop's owner on the running local stack (ARGS='--name N'; password asked, or OWNER_PASSWORD)"
@@ -50,13 +50,13 @@ deps: $(VENV)/.installed
 # The merchant console: npm installs its lock exactly (npm ci), Vite builds console/dist, which the
 # local stack serves on :3300 with the template's security headers (infra/local/edge.py).
 CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) console/index.html \
-                   console/vite.config.js console/package.json
+                   console/vite.config.js console/package.json console/tsconfig.json
 console/node_modules/.installed: console/package-lock.json
 	cd console && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 console/dist/index.html: console/node_modules/.installed $(CONSOLE_SOURCES)
-	cd console && npm run build --silent
+	cd console && npm run typecheck --silent && npm run build --silent
 	@touch $@
 
 # The shop front end (uni-app, Vue 3): npm ci from its lock; the H5 build (its API under /api/ on the
@@ -66,12 +66,13 @@ console/dist/index.html: console/node_modules/.installed $(CONSOLE_SOURCES)
 MP_API_BASE ?= http://127.0.0.1:3000
 MP_APPID ?=
 MP_SOURCES := $(shell find miniprogram/src -type f 2>/dev/null) miniprogram/index.html miniprogram/vite.config.js \
-              miniprogram/package.json
+              miniprogram/package.json miniprogram/tsconfig.json
 miniprogram/node_modules/.installed: miniprogram/package-lock.json
 	cd miniprogram && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 miniprogram/dist/build/h5/index.html: miniprogram/node_modules/.installed $(MP_SOURCES)
+	cd miniprogram && npm run typecheck --silent
 	cd miniprogram && VITE_API_BASE=/api VITE_SIM_BASE=/sim npx --no-install uni build
 	@touch $@
 
@@ -136,6 +137,7 @@ bench: deps console browser
 openapi: deps
 	$(PY) -m infra.tools.openapi --write
 	$(PY) -m infra.tools.routes --write
+	$(PY) -m infra.tools.ts_client --write
 
 session-keys: deps
 	$(PY) -m infra.tools.session_keys $(ARGS)

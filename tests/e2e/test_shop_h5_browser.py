@@ -4,7 +4,9 @@ Chromium at a phone's size, against the local stack's API (served on one origin,
 
 from __future__ import annotations
 
+import base64
 import re
+import struct
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -91,6 +93,10 @@ def test_the_sku_picker_never_lets_an_out_of_stock_combination_be_chosen(stack: 
     page.goto("about:blank")
     page.goto(f"{stack.shop_url}/#/pages/product/detail?id=p-tee-basic")
     expect(page.locator("[data-test=title]")).to_have_text(product["title"])
+    # the gallery opens on the product's video (its cover until played), then the images
+    video = page.locator("[data-test=video] video")
+    expect(video).to_have_attribute("src", product["video"]["url"])
+    expect(video).to_have_attribute("poster", product["video"]["cover_url"])
     values = page.locator("[data-test=spec-value]")
     values.filter(has_text=color_value).first.click()
     blocked = values.filter(has_text=size_value).first
@@ -228,6 +234,59 @@ def test_a_new_shopper_checks_out_with_a_parsed_address_and_the_best_coupons_and
         context.close()
 
 
+def _add_to_cart_with_the_gift_pack(stack: Stack, page: Any, product_id: str, sku: dict[str, Any], times: int) -> str:
+    """A new shopper picks ``sku`` on the product's page and taps 加入购物车 ``times`` times; returns
+    their token once the new-user gift pack (which arrives from the table's stream) is theirs, so
+    that the best coupons at checkout are settled."""
+    page.goto(f"{stack.shop_url}/#/pages/product/detail?id={product_id}")
+    values = page.locator("[data-test=spec-value]")
+    for value in sku["specs"].values():
+        values.filter(has_text=value).first.click()
+    for _ in range(times):
+        page.locator("[data-test=add-to-cart]").click()
+        expect(page.get_by_text("已加入购物车")).to_be_visible()
+    token = _shopper_token(page)
+    deadline = time.monotonic() + PATIENCE
+    while len(stack.get("/me/coupons", token=token).json["items"]) < 2 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    return token
+
+
+def test_a_shopper_picks_up_at_a_store_and_the_order_shows_its_pickup_code(stack: Stack, browser: Any) -> None:
+    stores = stack.get("/pickup-stores").json["items"]
+    assert len(stores) >= 2, "the demo shop has pickup stores"
+    store = stores[-1]  # not the one preselected
+    product = stack.get("/products/p-hoodie").json
+    sku = next(s for s in product["skus"] if s["stock"] > 3)
+    context, page = _phone(browser)
+    try:
+        token = _add_to_cart_with_the_gift_pack(stack, page, "p-hoodie", sku, times=1)
+        page.locator("[data-test=go-cart]").click()
+        page.locator("[data-test=checkout]").click()
+        page.locator("[data-test=delivery-pickup]").click()
+        expect(page.locator("[data-test=store]")).to_have_count(len(stores))
+        page.locator("[data-test=store]", has_text=store["name"]).click()
+        expect(page.locator("[data-test=store].on")).to_contain_text(store["name"])
+        quote = stack.post("/orders/preview", {"items": [{"sku_id": sku["id"], "quantity": 1}], "delivery": "pickup",
+                                               "pickup_store_id": store["id"], "best_coupons": True}, token=token).json
+        assert quote["freight"] == 0 and quote["orderable"], quote
+        expect(page.locator("[data-test=freight]")).to_have_text(yuan(0))
+        expect(page.locator("[data-test=payable]")).to_have_text(yuan(quote["payable"]))
+        shot(page, "11b-checkout-pickup")
+        page.locator("[data-test=submit]").click()
+        expect(page.locator("[data-test=status]")).to_have_text("待取货")
+        order = stack.get("/orders", token=token).json["items"][0]
+        assert order["delivery"] == "pickup" and order["status"] == "PAID" and order["pickup_store"]["id"] == store["id"]
+        code = stack.get(f"/orders/{order['id']}/pickup-code", token=token).json
+        expect(page.locator("[data-test=pickup-store]")).to_contain_text(store["name"])
+        expect(page.locator("[data-test=pickup-code]")).to_contain_text(code["display"])
+        expect(page.locator("[data-test=pickup-code]")).to_contain_text("待取货")
+        shot(page, "11c-order-pickup-code")
+        assert page.errors == []
+    finally:
+        context.close()
+
+
 def _event_batches(page: Any) -> list[dict[str, Any]]:
     """What the page sends to POST /events, with the API's answer, as it happens."""
     sent: list[dict[str, Any]] = []
@@ -244,18 +303,7 @@ def _checkout_journey(stack: Stack, page: Any) -> None:
     batches = _event_batches(page)
     product = stack.get("/products/p-tee-basic").json
     sku = next(s for s in product["skus"] if s["stock"] > 5)
-    page.goto(f"{stack.shop_url}/#/pages/product/detail?id=p-tee-basic")
-    values = page.locator("[data-test=spec-value]")
-    for value in sku["specs"].values():
-        values.filter(has_text=value).first.click()
-    page.locator("[data-test=add-to-cart]").click()
-    expect(page.get_by_text("已加入购物车")).to_be_visible()
-    page.locator("[data-test=add-to-cart]").click()  # two of them
-    expect(page.get_by_text("已加入购物车")).to_be_visible()
-    token = _shopper_token(page)
-    deadline = time.monotonic() + PATIENCE  # the new-user gift pack arrives from the table's stream
-    while len(stack.get("/me/coupons", token=token).json["items"]) < 2 and time.monotonic() < deadline:
-        time.sleep(0.3)
+    token = _add_to_cart_with_the_gift_pack(stack, page, "p-tee-basic", sku, times=2)
     page.locator("[data-test=go-cart]").click()
     expect(page.locator("[data-test=quantity]")).to_have_text("2")
     page.locator("[data-test=checkout]").click()
@@ -336,7 +384,15 @@ def test_a_friend_who_opens_a_shoppers_share_is_bound_to_them(stack: Stack, brow
         token = _shopper_token(sharer)
         mine = stack.get("/me/share", token=token).json
         expect(code).to_have_text(mine["invite_code"])
-        expect(sharer.locator("[data-test=poster] img")).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
+        poster = sharer.locator("[data-test=poster] img")
+        expect(poster).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
+        with sharer.expect_download() as saved:  # 保存到相册: in the H5 build, a download of the same image
+            sharer.locator("[data-test=save-poster]").click()
+        assert saved.value.suggested_filename == f"邀请海报-{mine['invite_code']}.png"
+        image = Path(saved.value.path()).read_bytes()
+        assert image.startswith(b"\x89PNG") and base64.b64encode(image).decode() == poster.get_attribute("src").split(",")[1]
+        width, height = struct.unpack(">II", image[16:24])  # the PNG's IHDR
+        assert width >= 300 and width * 8 == height * 5, (width, height)  # the 5:8 poster, not the square code alone
         shot(sharer, "12-share")
         assert mine["invited"] == 0
 

@@ -60,3 +60,16 @@ def test_the_h5_build_loads_its_assets_relative_to_its_page() -> None:
     assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', index)
     assert assets and all(a.startswith("./assets/") for a in assets), assets
     assert all((H5 / a).is_file() for a in assets)
+
+
+def test_the_mp_weixin_build_calls_its_api_base_and_opens_in_devtools_as_its_settings_say() -> None:
+    root = _built(WEIXIN)
+    config = json.loads((root / "project.config.json").read_text("utf-8"))
+    code = "\n".join(p.read_text("utf-8") for p in root.rglob("*.js"))
+    bases = set(re.findall(r"https?://[A-Za-z0-9.:\[\]-]+", (root / "api" / "http.js").read_text("utf-8")))
+    assert len(bases) == 1, bases  # the API's base URL (MP_API_BASE) is compiled into the client, and only it
+    base = bases.pop()
+    # a plain-http API (make dev's) can never be a 合法域名: DevTools opens with 不校验合法域名 on
+    assert config["setting"]["urlCheck"] is base.startswith("https://"), (base, config["setting"])
+    assert re.fullmatch(r"wx[0-9a-f]{16}|touristappid", config["appid"]), config["appid"]
+    assert "AppSecret" not in code and "apiclient_key" not in code  # nothing secret in the app

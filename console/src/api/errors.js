@@ -1,13 +1,39 @@
+// @ts-check
 // Errors from the API in words a merchant understands.
 //
 // The API answers errors as {"error": {"code", "message", "details"}}. Most messages are already
 // Chinese, some (for developers) are English; the console shows the sentence from MESSAGES for a
 // known code, else the API's own message when it is Chinese, else a sentence for the HTTP status.
 // Never a raw JSON dump.
+//
+// Type-checked (tsc -p ., console/tsconfig.json): the keys of MESSAGES must be codes the API answers
+// (ErrorCode, the union generated from docs/openapi.json) or codes the console makes itself
+// (ClientErrorCode).
+
+/** @typedef {import('./openapi.ts').ErrorCode} ErrorCode */
+
+/**
+ * Codes the console makes itself, never answered by the API: a failed fetch, an answer that is not
+ * JSON, no refresh cookie, an S3 upload refused or aborted, an error answer without the error shape
+ * (`http_<status>`), and ApiError's default.
+ * @typedef {'network_error' | 'bad_answer' | 'not_signed_in' | 'aborted' | 'upload_failed' | 'upload_too_large'
+ *   | 'upload_expired' | 'upload_type' | `http_${number}` | 'unknown'} ClientErrorCode
+ */
+
+/** @typedef {ErrorCode | ClientErrorCode} Code */
+
+/**
+ * What MESSAGES says for a code: a sentence, a function of the error's `details` making one (an
+ * empty answer falls back as for an unknown code), or null for "the API's own sentence".
+ * @typedef {string | null | ((details: any) => string)} Message
+ */
 
 const CJK = /[\u3400-\u9fff]/
 
-/** code -> Chinese sentence; a function gets the error's `details` (and the ApiError). */
+/**
+ * code -> Chinese sentence; a function gets the error's `details`.
+ * @type {Partial<Record<Code, Message>>}
+ */
 export const MESSAGES = {
   // signing in and sessions
   invalid_credentials: '账号或密码错误。',
@@ -163,10 +189,12 @@ export const MESSAGES = {
   service_unavailable: '服务繁忙，请稍后再试。',
   internal_error: '服务器出错了，我们已记录，请稍后再试。',
   network_error: '网络连接失败，请检查网络后重试。',
-  timeout: '服务器响应超时，请稍后再试。',
 }
 
-/** HTTP status -> sentence, when the code is unknown and the API's message is not Chinese. */
+/**
+ * HTTP status -> sentence, when the code is unknown and the API's message is not Chinese.
+ * @type {Record<number, string>}
+ */
 const BY_STATUS = {
   400: '提交的内容有误，请检查后重试。',
   401: '登录已失效，请重新登录。',
@@ -181,7 +209,10 @@ const BY_STATUS = {
   504: '服务器响应超时，请稍后再试。',
 }
 
-// Field names of request bodies and queries, for "which field is wrong".
+/**
+ * Field names of request bodies and queries, for "which field is wrong".
+ * @type {Record<string, string | undefined>}
+ */
 const FIELD_LABELS = {
   name: '账号', password: '密码', totp: '动态口令', code: '动态口令', role: '角色',
   display_name: '显示名称', status: '状态', channel: '方式', limit: '每页条数', cursor: '分页位置',
@@ -189,8 +220,14 @@ const FIELD_LABELS = {
   target_id: '对象编号', title: '标题', price: '价格', stock: '库存', phone: '电话',
 }
 
+/**
+ * The sentence for invalid_request: which fields are wrong (details: [{field, message}, ...]).
+ * @param {unknown} details
+ * @returns {string}
+ */
 function invalidFields(details) {
   if (!Array.isArray(details) || !details.length) return '提交的内容有误，请检查后重试。'
+  /** @type {string[]} */
   const names = []
   for (const d of details) {
     const field = d && d.field ? String(d.field) : ''
@@ -201,7 +238,11 @@ function invalidFields(details) {
   return names.length ? `以下内容不符合要求：${names.join('、')}。` : '提交的内容有误，请检查后重试。'
 }
 
-/** Seconds -> "30 秒" / "2 分钟" / "1 分 30 秒". */
+/**
+ * Seconds -> "30 秒" / "2 分钟" / "1 分 30 秒".
+ * @param {number | string | null | undefined} seconds
+ * @returns {string}
+ */
 export function waitText(seconds) {
   const s = Math.max(1, Math.ceil(Number(seconds) || 0))
   if (s < 60) return `${s} 秒`
@@ -210,21 +251,44 @@ export function waitText(seconds) {
   return r ? `${m} 分 ${r} 秒` : `${m} 分钟`
 }
 
+/**
+ * @typedef {object} ApiErrorInit
+ * @property {number} [status] the HTTP status; 0 when no answer came (network, aborted)
+ * @property {Code} [code]
+ * @property {string} [message] the Chinese sentence to show
+ * @property {any} [details] the answer's error.details (its shape depends on the code), or null
+ * @property {string} [serverMessage] the API's own error.message
+ */
+
 /** An error of the API (or of an upload); `message` is the Chinese sentence to show. */
 export class ApiError extends Error {
+  /** @param {ApiErrorInit} [init] */
   constructor({ status = 0, code = 'unknown', message = '', details = null, serverMessage = '' } = {}) {
     super(message)
     this.name = 'ApiError'
+    /** @type {number} */
     this.status = status
+    /** @type {Code} */
     this.code = code
+    /** @type {any} */
     this.details = details
+    /** @type {string} */
     this.serverMessage = serverMessage
   }
 }
 
-/** The Chinese sentence for an API error answer (status, code, the API's message, details). */
+/**
+ * The Chinese sentence for an API error answer (status, code, the API's message, details).
+ * @param {number} status
+ * @param {string} code any code: one MESSAGES does not know falls back on the API's message or the status
+ * @param {string} [serverMessage]
+ * @param {unknown} [details]
+ * @returns {string}
+ */
 export function messageFor(status, code, serverMessage, details) {
-  const known = Object.prototype.hasOwnProperty.call(MESSAGES, code) ? MESSAGES[code] : undefined
+  /** @type {Record<string, Message | undefined>} */
+  const messages = MESSAGES
+  const known = Object.prototype.hasOwnProperty.call(messages, code) ? messages[code] : undefined
   if (typeof known === 'function') {
     const text = known(details)
     if (text) return text
@@ -235,13 +299,18 @@ export function messageFor(status, code, serverMessage, details) {
   return BY_STATUS[status] || (status >= 500 ? BY_STATUS[500] : '操作失败，请稍后重试。')
 }
 
-/** A Chinese sentence for any error: an ApiError, a network failure, anything else. */
+/**
+ * A Chinese sentence for any error: an ApiError, a network failure, anything else.
+ * @param {unknown} err
+ * @returns {string}
+ */
 export function describe(err) {
   if (!err) return '操作失败，请稍后重试。'
   if (err instanceof ApiError) return err.message || messageFor(err.status, err.code, err.serverMessage, err.details)
   if (typeof err === 'string') return CJK.test(err) ? err : '操作失败，请稍后重试。'
-  if (err.name === 'AbortError') return '操作已取消。'
-  if (err instanceof TypeError) return MESSAGES.network_error // fetch() rejects with a TypeError offline
-  if (err.message && CJK.test(err.message)) return err.message
+  const { name, message } = /** @type {{ name?: unknown, message?: unknown }} */ (err)
+  if (name === 'AbortError') return '操作已取消。'
+  if (err instanceof TypeError) return /** @type {string} */ (MESSAGES.network_error) // fetch() rejects with a TypeError offline
+  if (typeof message === 'string' && CJK.test(message)) return message
   return '操作失败，请稍后重试。'
 }

@@ -1,7 +1,7 @@
 // A list the API pages with `limit` and an opaque `next_cursor`, shown with a "加载更多" button
 // (components/LoadMore.vue). Every list of the console uses this one pattern.
 //
-//   const list = useCursorList((cursor) => api.get('/admin/staff/invites', { cursor, limit: 50 }))
+//   const list = useCursorList((cursor) => api.listAudit({ cursor, limit: 50 }))
 //   list.reload()               // first page (also after a filter changed)
 //   list.loadMore()             // next page, appended
 //   list.items / list.loading / list.error (Chinese sentence or '') / list.hasMore

@@ -71,7 +71,7 @@ export const useAuth = defineStore('auth', () => {
   async function signIn({ name: who, password, totp } = {}) {
     const body = { name: who, password }
     if (totp) body.totp = totp
-    const answer = await api.post('/admin/auth/sign-in', body)
+    const answer = await api.signIn(body)
     endedReason.value = ''
     restored.value = true
     return acceptSession(answer)
@@ -97,7 +97,7 @@ export const useAuth = defineStore('auth', () => {
   /** Signs this device out (the API clears the cookie); the local session ends whatever the API says. */
   async function signOut() {
     try {
-      await api.post('/admin/auth/sign-out')
+      await api.signOut()
     } finally {
       endedReason.value = ''
       clearSession()
@@ -108,7 +108,7 @@ export const useAuth = defineStore('auth', () => {
   async function signOutEverywhere() {
     let answer = null
     try {
-      answer = await api.post('/admin/auth/sign-out-everywhere')
+      answer = await api.signOutEverywhere()
     } finally {
       endedReason.value = ''
       clearSession()

@@ -14,6 +14,12 @@ export const ORDER_STATUS = {
   CLOSED: '已关闭', PAYMENT_EXCEPTION: '支付异常',
 }
 
+// An order's state in the shopper's words: a paid pickup order waits to be picked up, not shipped.
+export function orderStatusText(order) {
+  if (order.delivery === 'pickup' && order.status === 'PAID') return '待取货'
+  return ORDER_STATUS[order.status] || order.status
+}
+
 export function problemText(problem) {
   return PROBLEM_TEXT[problem.code] || problem.message || '暂时无法下单'
 }

@@ -1,14 +1,16 @@
 // CSV export and import (docs/catalog.md "CSV"): the two catalog calls that are not JSON.
 //
-// api/client.js only sends and reads JSON and keeps its access token to itself, so these calls
-// take a token of their own: one refresh (the HttpOnly cookie, under the same Web Lock the client
-// serializes its refreshes with, so a refresh token is never presented twice), whose answer is
-// handed to the client (acceptSession) like any refresh. The token lives in this call's closure
-// only. (If api/client.js gains a raw-body request, these two functions become thin wrappers.)
-import { ApiError, acceptSession, clearSession, downloadUrl } from '../../api/client.js'
+// The export is the typed client's exportProducts() (a text answer, with the client's token and
+// refresh). The import sends the file itself as the body (text/csv), which the generated client
+// does not model, and api/client.js keeps its access token to itself, so postCsv takes a token of
+// its own: one refresh (the HttpOnly cookie, under the same Web Lock the client serializes its
+// refreshes with, so a refresh token is never presented twice), whose answer is handed to the
+// client (acceptSession) like any refresh. The token lives in this call's closure only.
+import { ApiError, acceptSession, api, clearSession, downloadUrl } from '../../api/client.js'
 import { messageFor } from '../../api/errors.js'
 
 const REFRESH_LOCK = 'minishop-staff-refresh' // the lock name api/client.js uses
+const BOM = '\uFEFF' // the API's CSV starts with one (for Excel), which the file must keep
 
 async function errorOf(status, text) {
   let e = {}
@@ -51,35 +53,17 @@ async function freshToken() {
     : run()
 }
 
-/** GET `path` (a CSV) with the staff token and save it as `filename`; onBytes(received) while it arrives. */
-export async function downloadCsv(path, filename, onBytes) {
-  const token = await freshToken()
-  let res
-  try {
-    res = await fetch(path, { headers: { Authorization: `Bearer ${token}`, Accept: 'text/csv' }, credentials: 'same-origin',
-                              cache: 'no-store' })
-  } catch {
-    throw networkError()
-  }
-  if (!res.ok) throw await errorOf(res.status, await res.text())
-  const chunks = []
-  let received = 0
-  if (res.body && res.body.getReader) {
-    const reader = res.body.getReader()
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      chunks.push(value)
-      received += value.length
-      if (onBytes) onBytes(received)
-    }
-  } else {
-    chunks.push(new Uint8Array(await res.arrayBuffer()))
-  }
-  const href = URL.createObjectURL(new Blob(chunks, { type: 'text/csv;charset=utf-8' }))
+/**
+ * Downloads the products CSV (GET /admin/products/export) and saves it as `filename`;
+ * onBytes(received) while it arrives. Resolves with its size in bytes.
+ */
+export async function downloadProductsCsv(filename, onBytes) {
+  const text = await api.exportProducts({ onProgress: (received) => onBytes && onBytes(received) })
+  const blob = new Blob([text.startsWith(BOM) ? text : BOM + text], { type: 'text/csv;charset=utf-8' })
+  const href = URL.createObjectURL(blob)
   downloadUrl(href, filename)
   setTimeout(() => URL.revokeObjectURL(href), 60_000)
-  return received
+  return blob.size
 }
 
 /** POST `file` as text/csv to `path`; onProgress(0-100) while it uploads; resolves with the JSON answer. */

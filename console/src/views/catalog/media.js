@@ -38,7 +38,7 @@ export async function waitForThumbnail(url, { first = 2000, tries = 8 } = {}) {
 
 // onState({ phase: 'uploading' | 'processing', percent })
 export async function uploadImage(file, onState) {
-  const ticket = await api.post('/admin/uploads', {
+  const ticket = await api.createUpload({
     kind: 'image',
     content_type: file.type,
     size: file.size,

@@ -6,7 +6,7 @@ let cached = null
 
 export async function loadCarrierList(force = false) {
   if (!cached || force) {
-    const answer = await api.get('/admin/delivery-companies')
+    const answer = await api.deliveryCompanies()
     cached = answer.items || []
   }
   return cached

@@ -12,7 +12,7 @@ export function useOrder(route) {
     loading.value = true
     error.value = null
     try {
-      order.value = await api.get(`/admin/orders/${route.params.id}`)
+      order.value = await api.adminGetOrder(route.params.id)
     } catch (err) {
       error.value = err
     } finally {

@@ -2,21 +2,22 @@
 // build for make dev the local simulator's pay, which plays the shopper paying in WeChat. Either way
 // the order is then asked for at once (POST /orders/{id}/sync), since WeChat Pay's notification to
 // the shop is asynchronous.
-import { api, simulator } from './http.js'
+import type { Order, PaymentParams } from './openapi'
+import { api, simulator } from './http'
 
 export class PayCancelled extends Error {}
 
-function requestPayment(payment) {
+function requestPayment(payment: PaymentParams | null): Promise<unknown> {
   return new Promise((resolve, reject) => {
     uni.requestPayment({
-      provider: 'wxpay', ...payment,
+      provider: 'wxpay', orderInfo: '', ...payment,
       success: resolve,
       fail: (err) => reject(/cancel/.test((err && err.errMsg) || '') ? new PayCancelled('已取消支付') : new Error('支付失败，请稍后重试')),
     })
   })
 }
 
-export async function pay(orderId, payment) {
+export async function pay(orderId: string, payment: PaymentParams | null): Promise<Order> {
   // #ifdef MP-WEIXIN
   await requestPayment(payment)
   // #endif

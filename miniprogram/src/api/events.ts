@@ -2,21 +2,22 @@
 // seconds, when 20 have gathered, and when the shop goes to the background - with this opening's
 // scene and query, anonymous or (with a session) as the shopper. Sending is best effort: a batch the
 // API did not take is sent once more with the same batch_id (counted once), then dropped.
-import { TOKEN_KEY, request } from './http.js'
+import type { ClientEvent, EventBatch } from './openapi'
+import { ApiError, api } from './http'
 import { launchInfo } from './launch.js'
 
 const ANON_KEY = 'minishop.anonymous-id'
 const EVERY_MS = 5000
 const AT_ONCE = 20
-const queue = []
-let timer = null
+const queue: ClientEvent[] = []
+let timer: ReturnType<typeof setTimeout> | null = null
 
-function randomId(prefix) {
+function randomId(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`.slice(0, 64)
 }
 
-function anonymousId() {
-  let id = uni.getStorageSync(ANON_KEY)
+function anonymousId(): string {
+  let id = uni.getStorageSync(ANON_KEY) as string
   if (!id) {
     id = randomId('anon')
     uni.setStorageSync(ANON_KEY, id)
@@ -24,16 +25,15 @@ function anonymousId() {
   return id
 }
 
-async function post(batch, retry) {
-  const token = uni.getStorageSync(TOKEN_KEY)
+async function post(batch: EventBatch, retry: boolean): Promise<void> {
   try {
-    await request('POST', '/events', { body: batch, headers: token ? { Authorization: `Bearer ${token}` } : {} })
+    await api.sendEvents(batch) // as the shopper when signed in (the route takes a token when there is one)
   } catch (e) {
-    if (retry && (e.status === 0 || e.status >= 500)) setTimeout(() => post(batch, false), EVERY_MS)
+    if (retry && e instanceof ApiError && (e.status === 0 || e.status >= 500)) setTimeout(() => post(batch, false), EVERY_MS)
   }
 }
 
-export function flush() {
+export function flush(): void {
   if (timer) clearTimeout(timer)
   timer = null
   while (queue.length) {
@@ -42,7 +42,7 @@ export function flush() {
   }
 }
 
-export function track(type, fields = {}) {
+export function track(type: ClientEvent['type'], fields: Omit<ClientEvent, 'type' | 'at'> = {}): void {
   queue.push({ type, at: Date.now(), ...fields })
   if (queue.length >= AT_ONCE) flush()
   else if (!timer) timer = setTimeout(flush, EVERY_MS)
