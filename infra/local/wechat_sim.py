@@ -23,6 +23,9 @@ Inspection (GET /_sim/openid?code=...)
 Shipping management (POST /wxa/sec/order/..., get_delivery_list) and message pushes to the shop:
 see wechat_shipping_sim.py (``sim.shipping``).
 
+Subscribe messages (POST /cgi-bin/message/subscribe/send) and the user's accepts, templates and
+faults under /_sim/subscribe/: see wechat_subscribe_sim.py (``sim.subscribe``).
+
 WeChat Pay API v3 (/v3/..., and the user's side under /_sim/pay...): see wechatpay_sim.py.
 """
 
@@ -73,6 +76,9 @@ class WeChatSimulator:
         from infra.local.wechat_shipping_sim import ShippingSimulator
 
         self.shipping = ShippingSimulator(self)
+        from infra.local.wechat_subscribe_sim import SubscribeSimulator
+
+        self.subscribe = SubscribeSimulator(self)
         sim = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -125,6 +131,7 @@ class WeChatSimulator:
         if code == SLOW_CODE:
             time.sleep(SLOW_SECONDS)
         openid = self.openid_for(code)
+        self.subscribe.note_login(openid)
         return {
             "openid": openid,
             "session_key": secrets.token_urlsafe(16),
@@ -185,6 +192,14 @@ class WeChatSimulator:
             except ValueError:
                 body = None
             answer = (self.shipping.handle(method, url.path, query, body) if isinstance(body, dict)
+                      else (200, {"errcode": 47001, "errmsg": "data format error"}))
+            status, payload = answer if answer is not None else (404, {"errcode": 404, "errmsg": "not found"})
+        elif url.path.startswith(("/cgi-bin/message/subscribe/", "/_sim/subscribe/")):
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                body = None
+            answer = (self.subscribe.handle(method, url.path, query, body) if isinstance(body, dict)
                       else (200, {"errcode": 47001, "errmsg": "data format error"}))
             status, payload = answer if answer is not None else (404, {"errcode": 404, "errmsg": "not found"})
         elif method == "GET" and url.path == "/sns/jscode2session":
