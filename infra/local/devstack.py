@@ -1,5 +1,15 @@
 """`make dev`: the whole API on http://127.0.0.1:3000 with a seeded demo shop and the WeChat
-simulator, no Docker, no AWS account. Ctrl-C stops it."""
+simulator, no Docker, no AWS account. Ctrl-C stops it.
+
+``--hot-partition [SETTINGS]`` (or ``SHOP_LOCAL_HOT_PARTITION=SETTINGS``) makes the local DynamoDB
+behave like one hot item of real DynamoDB (infra/local/hotpartition.py, infra/local/stack.py):
+transactions on one item at once conflict (TransactionConflict; TransactionConflictException for a
+single write to an item a transaction holds) and each item takes only ``rate`` write units a
+second (ProvisionedThroughputExceededException / ThrottlingError beyond). SETTINGS is
+comma-separated: ``on``/``off``, ``rate=N`` (units per second per item, 0: no limit; default 1000),
+``window_ms=N`` (how long a transaction holds its items; default 15), e.g.
+``--hot-partition rate=50,window_ms=15``; the flag alone means ``on``. It starts after the seed, and
+``GET``/``POST /_local/hot-partition`` show and change it while the stack runs."""
 
 from __future__ import annotations
 
@@ -11,6 +21,8 @@ import sys
 import threading
 
 from infra.local import credentials
+from infra.local.hotpartition import ENV_VAR as HOT_PARTITION_ENV
+from infra.local.hotpartition import parse_settings
 from infra.local.stack import LocalStack
 
 
@@ -48,8 +60,17 @@ def _banner(stack: LocalStack) -> str:
   Merchant token for /admin/... (8 hours, issued by MerchantTokensFunction at start):
     {creds_dir}/merchant_token.txt; a new one: make merchant-token; revoke: make merchant-token ARGS=--revoke
 
-  Function logs follow below. Ctrl-C to stop.
+{_hot_partition_lines(stack)}  Function logs follow below. Ctrl-C to stop.
 """
+
+
+def _hot_partition_lines(stack: LocalStack) -> str:
+    hot = stack.hot_partition
+    if hot is None or not hot.settings.enabled:
+        return ""
+    return (f"  Hot-partition mode ON ({hot.settings.describe()}): transactions on one item conflict, one item\n"
+            f"  takes {hot.settings.rate:g} write units/s; counters: curl -s {stack.url}/_local/hot-partition\n"
+            f"  (off: curl -s -X POST {stack.url}/_local/hot-partition -d '{{\"enabled\": false}}')\n\n")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -69,13 +90,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ready-file", help="write the stack's URLs here as JSON once it serves (ports may be 0)")
     parser.add_argument("--secrets-manager", action="store_true",
                         help="serve credentials from one secret in moto (as in AWS) instead of environment variables")
+    parser.add_argument("--hot-partition", nargs="?", const="on", default=os.environ.get(HOT_PARTITION_ENV),
+                        metavar="SETTINGS",
+                        help="DynamoDB as one hot item: transaction conflicts and a per-item write rate, e.g. "
+                             "rate=50,window_ms=15 (alone: on, rate=1000,window_ms=15; env SHOP_LOCAL_HOT_PARTITION)")
     args = parser.parse_args(argv)
+    try:
+        hot_partition = parse_settings(args.hot_partition)
+    except ValueError as exc:
+        parser.error(str(exc))
 
     stack = LocalStack(
         host=args.host, port=args.port, wechat_port=args.wechat_port, moto_port=args.moto_port, seed=not args.no_seed,
         max_concurrency=args.max_concurrency, access_log=None if args.quiet else sys.stderr,
         secrets_manager=args.secrets_manager, console_port=None if args.console_port < 0 else args.console_port,
-        shop_port=None if args.shop_port < 0 else args.shop_port,
+        shop_port=None if args.shop_port < 0 else args.shop_port, hot_partition=hot_partition,
     )
     try:
         stack.start()

@@ -132,14 +132,21 @@ class _QuietHandler(MotoRequestHandler):
         pass
 
 
+Middleware = Callable[[Callable[..., Iterable[bytes]]], Callable[..., Iterable[bytes]]]
+
+
 class MotoServer:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0,
-                 wrap: Callable[[Callable[..., Iterable[bytes]]], Callable[..., Iterable[bytes]]] | None = None) -> None:
-        """``wrap``: WSGI middleware in front of moto (inside the one lock), e.g. infra.local.s3events."""
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, wrap: Middleware | None = None,
+                 outer: Middleware | None = None) -> None:
+        """``wrap``: WSGI middleware in front of moto (inside the one lock), e.g. infra.local.s3events.
+        ``outer``: WSGI middleware in front of that, outside the one lock, so it sees requests while
+        they are still concurrent, e.g. infra.local.hotpartition."""
         roll_back_touched_items()
         bound_stream_iterators()
         backend_app: Callable[..., Iterable[bytes]] = DomainDispatcherApplication(create_backend_app)
-        app = _OneAtATime(wrap(backend_app) if wrap else backend_app)
+        app: Callable[..., Iterable[bytes]] = _OneAtATime(wrap(backend_app) if wrap else backend_app)
+        if outer:
+            app = outer(app)
         self._server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="moto", daemon=True)
 

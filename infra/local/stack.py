@@ -1,9 +1,28 @@
 """The whole local stack in one object: moto (DynamoDB), tables from template.yaml, the demo shop,
 the WeChat simulator, and the gateway with its Lambda workers. `make dev`, the end-to-end tests and
-the benchmarks all start it the same way."""
+the benchmarks all start it the same way.
+
+Hot-partition mode (infra/local/hotpartition.py): moto serves one request at a time, so every write
+to one item succeeds however many arrive at once, and two transactions on one item run one after
+the other. In DynamoDB one item takes about 1,000 write units a second (2 per item of a
+transaction), and a transaction that touches an item another transaction is writing is cancelled
+(TransactionConflict). With the mode on, a middleware in front of moto, outside its one lock, does
+the same: each TransactWriteItems holds its items for a prepare window, and a concurrent
+transaction on one of them is cancelled (a single write to it gets TransactionConflictException);
+each item has a token bucket of ``rate`` write units a second, beyond which writes are throttled
+(ProvisionedThroughputExceededException; ThrottlingError in a transaction's CancellationReasons;
+UnprocessedItems in a batch). A design that only works because moto is serial then fails locally,
+as it would under a flash sale. Off by default (nothing parsed); ``hot_partition=`` (or, when not
+given, ``SHOP_LOCAL_HOT_PARTITION``; devstack ``--hot-partition``) takes settings such as ``on``,
+``rate=50`` or ``rate=50,window_ms=15`` (comma-separated; ``rate`` 0: no limit; defaults
+rate=1000, window_ms=15). At run time ``GET /_local/hot-partition`` answers the settings and the
+counters (transactions, writes, conflicts, throttles...) and ``POST /_local/hot-partition`` with
+``{"enabled": true, "rate": 50, "window_ms": 15, "reset": true}`` (any of them) changes them, so a
+test can turn it on for itself."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -14,8 +33,12 @@ from typing import Any, TextIO
 from infra.local import credentials, firehose
 from infra.local.edge import ConsoleEdge, Upstream, security_headers
 from infra.local.gateway import LAYER_PATH, FunctionFailed, Gateway
+from infra.local.hotpartition import ENV_VAR as HOT_PARTITION_ENV
+from infra.local.hotpartition import HotPartition, Settings, parse_settings
 from infra.local.motoserver import MotoServer
 from infra.local.s3events import S3Front, S3Notifications, create_buckets, local_bucket_names
+from infra.local.sqs import Queues, create_queues, local_queue_names
+from infra.local.sqs import refs as queue_refs
 from infra.local.streams import FunctionFailure, Streams
 from infra.local.template import FunctionSpec, Template, create_tables, local_table_names
 from infra.local.wechat_sim import WeChatSimulator
@@ -40,11 +63,12 @@ class LocalStack:
         credentials_dir: Path = credentials.DEV_DIR, template: Template | None = None,
         secrets_manager: bool = False, pay_retry_scale: float = 1 / 60, refund_delay: float = 1.0,
         console_port: int | None = None, console_root: Path | None = None, shop_port: int | None = None,
-        shop_root: Path | None = None,
+        shop_root: Path | None = None, hot_partition: str | Settings | None = None,
     ) -> None:
         """``secrets_manager``: put the credentials into the template's secrets in moto and give the
         functions the secret ids the template gives them, as in AWS, instead of credential
-        environment variables."""
+        environment variables. ``hot_partition``: the hot-partition mode's settings (see above);
+        None: ``SHOP_LOCAL_HOT_PARTITION``, off when that is unset."""
         self.host, self.port, self.wechat_port, self.moto_port = host, port, wechat_port, moto_port
         self.seed_data = seed
         self.max_concurrency = max_concurrency
@@ -70,6 +94,15 @@ class LocalStack:
         self.wechat: WeChatSimulator | None = None
         self.gateway: Gateway | None = None
         self.streams: Streams | None = None
+        self.queue_names = local_queue_names(self.template)
+        self.queue_urls: dict[str, str] = {}
+        self.queues: Queues | None = None
+        if hot_partition is None:
+            hot_partition = os.environ.get(HOT_PARTITION_ENV)
+        self.hot_partition_settings = (hot_partition if isinstance(hot_partition, Settings)
+                                       else parse_settings(hot_partition))
+        # in front of moto whether on or not, so /_local/hot-partition can turn it on at run time
+        self.hot_partition: HotPartition | None = None
 
     # ------------------------------------------------------------ configuration
     def refs(self) -> dict[str, Any]:
@@ -82,6 +115,7 @@ class LocalStack:
             **self.cdn_domains(),
             **self.bucket_domains(),
             **firehose.refs(self.delivery_streams, REGION, "123456789012"),
+            **queue_refs(self.queue_names, self.queue_urls),
             **{name: self.secret_arns.get(name, "") for name in credentials.SECRETS},
             "AWS::Region": REGION,
             "AWS::StackName": STACK_NAME,
@@ -180,6 +214,16 @@ class LocalStack:
         ).start()
         self.gateway.controls["POST /_local/streams/drain"] = self._drain_control
         self.gateway.controls["GET /_local/streams"] = lambda _body: (200, self.streams.status() if self.streams else [])
+        self.queues = Queues.for_functions(
+            self.template.functions(), names=self.queue_names, urls=self.queue_urls, client=self.aws_client("sqs"),
+            invoke=self._invoke_for_stream,
+        ).start()
+        self.gateway.controls["POST /_local/queues/drain"] = self._drain_queues_control
+        self.gateway.controls["GET /_local/queues"] = lambda _body: (200, self.queues.status() if self.queues else [])
+        if self.hot_partition is not None:
+            hot = self.hot_partition
+            self.gateway.controls["GET /_local/hot-partition"] = lambda _body: (200, hot.status())
+            self.gateway.controls["POST /_local/hot-partition"] = hot.control
         if self.console_port is not None:
             if not (self.console_root / "index.html").is_file():
                 raise OSError(f"no built console in {self.console_root} (make console builds it)")
@@ -234,6 +278,14 @@ class LocalStack:
         drained = self.drain_streams()
         return (200 if drained else 504), {"drained": drained, "streams": self.streams.status() if self.streams else []}
 
+    def drain_queues(self, timeout: float = 30.0) -> bool:
+        """Wait until the queue consumers have handled every message sent so far."""
+        return self.queues.drain(timeout) if self.queues else True
+
+    def _drain_queues_control(self, body: bytes) -> tuple[int, Any]:
+        drained = self.drain_queues()
+        return (200 if drained else 504), {"drained": drained, "queues": self.queues.status() if self.queues else []}
+
     def start_backends(self) -> LocalStack:
         """Everything but the gateway: moto with the template's tables (seeded), the simulator."""
         self.creds = credentials.ensure(self.credentials_dir)
@@ -242,20 +294,28 @@ class LocalStack:
         secrets = {FAKE_AWS["AWS_ACCESS_KEY_ID"]: FAKE_AWS["AWS_SECRET_ACCESS_KEY"]}
         cdn_buckets = {self.bucket_names[b] for b in self.cdn_origins()}
         self.moto = MotoServer(port=self.moto_port, wrap=lambda app: S3Front(
-            app, secrets=secrets, on_created=self.s3_events, cdn_buckets=cdn_buckets)).start()
+            app, secrets=secrets, on_created=self.s3_events, cdn_buckets=cdn_buckets),
+            outer=self._hot_partition_middleware).start()
         create_tables(self.aws_client("dynamodb"), self.template, self.table_names)
         create_buckets(self.aws_client("s3"), self.template, self.bucket_names)
         firehose.create_streams(self.aws_client("firehose"), self.template, self.delivery_streams, self.bucket_names)
+        self.queue_urls.update(create_queues(self.aws_client("sqs"), self.template, self.queue_names))
         if self.secrets_manager:
             self.secret_arns = self._create_secrets()
         if self.seed_data:
             self.seed()
+        if self.hot_partition is not None and self.hot_partition_settings.enabled:
+            self.hot_partition.configure(enabled=True)  # after the tables and the seed: setting up is no flash sale
         self.wechat = WeChatSimulator(app_id=self.creds["wechat_app_id"], app_secret=self.creds["wechat_app_secret"],
                                       port=self.wechat_port, pay=self.pay_simulator()).start()
         # the message push the simulator sends to /wechat/push is signed with the shop's push secret
         self.wechat.shipping.push_token = self.creds.get("wechat_push_token")
         self.wechat.shipping.push_aes_key = self.creds.get("wechat_push_aes_key")
         return self
+
+    def _hot_partition_middleware(self, app: Any) -> HotPartition:
+        self.hot_partition = HotPartition(app, dataclasses.replace(self.hot_partition_settings, enabled=False))
+        return self.hot_partition
 
     def pay_simulator(self) -> WeChatPaySimulator:
         d = self.credentials_dir
@@ -299,6 +359,6 @@ class LocalStack:
         return self.gateway.url
 
     def stop(self) -> None:
-        for part in (self.shop, self.console, self.streams, self.s3_events, self.gateway, self.wechat, self.moto):
+        for part in (self.shop, self.console, self.streams, self.queues, self.s3_events, self.gateway, self.wechat, self.moto):
             if part is not None:
                 part.stop()

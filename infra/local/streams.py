@@ -266,26 +266,14 @@ class StreamMapping:
                 "delivered": self.delivered, "failed": [r["dynamodb"]["SequenceNumber"] for r in self.failed]}
 
 
-class Streams:
-    """Every stream event source of the template's functions."""
+class EventSources:
+    """The event source mappings of one kind (streams, queues): started, stopped, drained and
+    reported on together."""
 
-    def __init__(self, mappings: list[StreamMapping]) -> None:
+    def __init__(self, mappings: list[Any]) -> None:
         self.mappings = mappings
 
-    @classmethod
-    def for_functions(
-        cls, functions: list[Any], *, table_names: dict[str, str], dynamodb: Any, streams: Any,
-        invoke: Callable[[str, dict[str, Any]], Any],
-    ) -> Streams:
-        mappings = []
-        for spec in functions:
-            for source in spec.streams:
-                reader = StreamReader(dynamodb, streams, table_names[source.table], source.starting_position)
-                mappings.append(StreamMapping(spec.logical_id, source, reader,
-                                              lambda event, fn=spec.logical_id: invoke(fn, event)))
-        return cls(mappings)
-
-    def start(self) -> Streams:
+    def start(self) -> Any:
         for m in self.mappings:
             m.start()
         return self
@@ -300,3 +288,20 @@ class Streams:
 
     def status(self) -> list[dict[str, Any]]:
         return [m.status() for m in self.mappings]
+
+
+class Streams(EventSources):
+    """Every stream event source of the template's functions."""
+
+    @classmethod
+    def for_functions(
+        cls, functions: list[Any], *, table_names: dict[str, str], dynamodb: Any, streams: Any,
+        invoke: Callable[[str, dict[str, Any]], Any],
+    ) -> Streams:
+        mappings = []
+        for spec in functions:
+            for source in spec.streams:
+                reader = StreamReader(dynamodb, streams, table_names[source.table], source.starting_position)
+                mappings.append(StreamMapping(spec.logical_id, source, reader,
+                                              lambda event, fn=spec.logical_id: invoke(fn, event)))
+        return cls(mappings)

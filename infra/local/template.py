@@ -81,6 +81,31 @@ class StreamSource:
 
 
 @dataclass(frozen=True)
+class SqsSource:
+    """An SQS event source of a function (SAM ``Type: SQS``; the queue is in the same template)."""
+
+    queue: str  # logical id of the queue
+    batch_size: int = 10
+    batching_window: float = 0.0
+    report_item_failures: bool = False
+    max_concurrency: int = 2  # ScalingConfig.MaximumConcurrency (AWS: 2-1000; unset: as many as it scales to)
+
+
+def _sqs_source(props: dict[str, Any]) -> SqsSource:
+    queue = props["Queue"]
+    if not (isinstance(queue, dict) and "Fn::GetAtt" in queue and queue["Fn::GetAtt"][1] == "Arn"):
+        raise ValueError("the local stack reads SQS events whose Queue is !GetAtt <Queue>.Arn")
+    scaling = props.get("ScalingConfig") or {}
+    return SqsSource(
+        queue=queue["Fn::GetAtt"][0],
+        batch_size=int(props.get("BatchSize", 10)),
+        batching_window=float(props.get("MaximumBatchingWindowInSeconds", 0)),
+        report_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
+        max_concurrency=int(scaling.get("MaximumConcurrency", 2)),
+    )
+
+
+@dataclass(frozen=True)
 class S3Source:
     """An S3 event source of a function (SAM ``Type: S3``; the bucket is in the same template)."""
 
@@ -112,6 +137,7 @@ class FunctionSpec:
     schedules: list[str] = field(default_factory=list)  # "rate(1 minute)", from Schedule events
     streams: list[StreamSource] = field(default_factory=list)  # from DynamoDB events
     s3: list[S3Source] = field(default_factory=list)  # from S3 events
+    sqs: list[SqsSource] = field(default_factory=list)  # from SQS events
 
     @property
     def module(self) -> str:
@@ -173,6 +199,10 @@ class Template:
     def tables(self) -> dict[str, dict[str, Any]]:
         return {k: v["Properties"] for k, v in self.of_type("AWS::DynamoDB::Table").items()}
 
+    def queues(self) -> dict[str, dict[str, Any]]:
+        """The SQS queues: logical id -> Properties."""
+        return {k: v.get("Properties") or {} for k, v in self.of_type("AWS::SQS::Queue").items()}
+
     def buckets(self) -> dict[str, dict[str, Any]]:
         return {k: v.get("Properties", {}) for k, v in self.of_type("AWS::S3::Bucket").items()}
 
@@ -199,6 +229,9 @@ class Template:
                     continue
                 if event.get("Type") == "DynamoDB":
                     spec.streams.append(_stream_source(event["Properties"]))
+                    continue
+                if event.get("Type") == "SQS":
+                    spec.sqs.append(_sqs_source(event["Properties"]))
                     continue
                 if event.get("Type") != "HttpApi":
                     continue
