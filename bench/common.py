@@ -311,6 +311,15 @@ SAMPLES: dict[str, Sample] = {
         "POST", "/share/accept", {"inviter": w.invite_code()}, auth=w.new_buyer()[1])),
     "GetGrowthConfigFunction": Sample("GET /admin/growth", lambda w: w.http("GET", "/admin/growth", auth="merchant")),
     "PutGrowthConfigFunction": Sample("PUT /admin/growth", lambda w: w.http("PUT", "/admin/growth", _growth(), auth="merchant")),
+    # -- marketing: subscribe messages (issue 12)
+    "ListSubscribeTemplatesFunction": Sample("GET /subscribe-templates", lambda w: w.http(
+        "GET", "/subscribe-templates", auth=None)),
+    "ReportSubscriptionsFunction": Sample("POST /me/subscriptions (one accept)", lambda w: w.http(
+        "POST", "/me/subscriptions", {"results": {_subscribe_template(): "accept"}})),
+    "AdminListSubscribeTemplatesFunction": Sample("GET /admin/subscribe-templates", lambda w: w.http(
+        "GET", "/admin/subscribe-templates", auth="merchant")),
+    "PutSubscribeTemplateFunction": Sample("PUT /admin/subscribe-templates/{event} (a change)", lambda w: w.http(
+        "PUT", "/admin/subscribe-templates/refund_result", _subscribe_body("refund_result"), auth="merchant")),
     "GrowthEventsFunction": Sample("stream: a new user (gift pack)", lambda w: w.new_user_record()),
     "MerchantTokensFunction": Sample("invoke: issue a merchant token", lambda w: {"merchant": "bench-merchant", "by": "bench"}),
     "BlockUserFunction": Sample("POST /admin/users/{id}/block", lambda w: w.http(
@@ -479,6 +488,30 @@ def _pickup_code(w: World) -> str:
     from shop.buying import pickup
 
     return pickup.code_for(w.user_id, w.paid_order()["order_id"]).code
+
+
+BENCH_TEMPLATE_ID = "bench-order-shipped-0001"
+
+
+def _subscribe_body(event: str, template_id: str | None = None) -> dict[str, Any]:
+    """The event's template, enabled, at its current version (so each run is a change, not a 409)."""
+    from shop.messaging import templates
+
+    current = next(e for e in templates.catalogue().items if e.event == event).config
+    return {"template_id": template_id or f"bench-{event.replace('_', '-')}-{next(_n)}",
+            "keywords": {"character_string1": "order_id", "thing2": "product_title"}, "enabled": True,
+            "version": current.version if current else 0}
+
+
+def _subscribe_template() -> str:
+    """A template the shop sends (order_shipped), saved once."""
+    from shop.messaging import templates
+    from shop.messaging.models import SubscribeTemplateUpdate
+
+    if "order_shipped" not in templates.enabled():
+        body = _subscribe_body("order_shipped", BENCH_TEMPLATE_ID)
+        templates.save("order_shipped", SubscribeTemplateUpdate.model_validate(body), merchant="bench-merchant")
+    return BENCH_TEMPLATE_ID
 
 
 def _growth() -> dict[str, Any]:

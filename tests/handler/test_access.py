@@ -117,6 +117,7 @@ def _state_changing_calls(api: Api, token: str) -> dict[tuple[str, str], tuple[s
         ("POST", "/orders/{id}/refund"): (f"/orders/{order}/refund", {"reason": "不想要了"}),
         ("POST", "/coupons/{id}/claim"): ("/coupons/c-100-20/claim", None),
         ("POST", "/share/accept"): ("/share/accept", {"inviter": "ABCDEFGH"}),
+        ("POST", "/me/subscriptions"): ("/me/subscriptions", {"results": {"any-template": "accept"}}),
     }
 
 

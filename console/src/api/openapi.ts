@@ -644,11 +644,13 @@ export type ErrorCode =
   | 'invalid_date_range' // The audit log query has from after to
   | 'invalid_day' // The reconciliation day is not a YYYY-MM-DD date
   | 'invalid_idempotency_key' // The Idempotency-Key must be 8-64 letters, digits, '-' or '_'
+  | 'invalid_keyword_mapping' // A subscribe-message template's keywords do not fit the event; details.problems names each keyword
   | 'invalid_parcels' // The parcels do not fit the delivery kind (lines, carrier or tracking number)
   | 'invalid_range' // An order search date range ends before it starts
   | 'invalid_refresh_token' // The refresh token is unknown, expired or revoked; sign in again
   | 'invalid_request' // The request is not valid; for failed validation, details lists each bad field
   | 'invalid_sku_id' // A SKU id must start with its product id and a dot
+  | 'invalid_subscribe_page' // A subscribe-message template's page has a placeholder the event does not offer
   | 'invalid_target_filter' // target_type and target_id must be given together
   | 'invalid_token' // The bearer token is malformed, badly signed or its account no longer exists; log in again
   | 'invalid_totp_code' // The authenticator (TOTP) code is wrong, expired or already used
@@ -728,8 +730,9 @@ export type ErrorCode =
   | 'split_only_express' // Only express deliveries can be split into several parcels
   | 'staff_changed' // The staff account changed concurrently; reload and retry
   | 'staff_not_found' // No staff account with this name
-  | 'stale_version' // The shop settings were changed by someone else; reload before saving
+  | 'stale_version' // The settings (shop, freight, a pickup store, a subscribe-message template) were changed by someone else; reload before saving
   | 'stock_busy' // The SKU's stock is changing too often right now; retry
+  | 'subscribe_event_not_found' // No such shop event for subscribe messages; details.events lists them
   | 'template_exists' // A coupon template with this id already exists
   | 'token_expired' // The bearer token has expired; log in (or refresh) again
   | 'token_revoked' // The merchant token was revoked (signed out, or all tokens invalidated); get a new one
@@ -776,6 +779,20 @@ export interface ErrorDetail {
 
 export interface ErrorResponse {
   error: ErrorDetail
+}
+
+export interface EventValue {
+  /** What a keyword maps to, e.g. product_title */
+  name: string
+  /** Chinese label, e.g. 商品名称 */
+  label: string
+  /** An example of the text it fills, e.g. 纯棉圆领T恤 等2件 */
+  example: string
+  description: string
+  /** The keyword types it may fill (the prefix of a keyword: thing, character_string, time, date, amount, phrase, name) */
+  fits: string[]
+  /** May appear in page as {name} */
+  page_placeholder: boolean
 }
 
 export interface FreightRule {
@@ -1675,6 +1692,54 @@ export interface StockResult {
   ledger_id: string | null
 }
 
+export interface SubscribeEvent {
+  /** order_shipped, refund_result */
+  event: string
+  /** Chinese label, e.g. 订单发货通知 */
+  label: string
+  description: string
+  values: EventValue[]
+  /** A page for the card, e.g. pages/order/detail?id={order_id} */
+  suggested_page: string | null
+  /** The merchant's template, null until one is saved (then PUT with version 0) */
+  config: SubscribeTemplate | null
+}
+
+export interface SubscribeEventList {
+  items: SubscribeEvent[]
+  /** The most sends one shopper can hold per template (accepts beyond it are not counted) */
+  quota_cap: number
+}
+
+/** The merchant's template for one event. */
+export interface SubscribeTemplate {
+  event: string
+  template_id: string
+  /** The page the card opens ({order_id} filled in); null: the card opens no page */
+  page?: string | null
+  /** Keyword of the template -> the event's value that fills it, e.g. {"thing1": "product_title", "time2": "shipped_at"} */
+  keywords: Record<string, string>
+  enabled: boolean
+  /** Send it back with PUT */
+  version: number
+  updated_at?: string | null
+  updated_by?: string | null
+}
+
+/** PUT /admin/subscribe-templates/{event}: the whole configuration. */
+export interface SubscribeTemplateUpdate {
+  /** The template id from 微信公众平台 (订阅消息 -> 我的模板) */
+  template_id: string
+  /** A page of the mini-program with an optional query, e.g. pages/order/detail?id={order_id} ({order_id} is filled in when sent); null or absent: no page */
+  page?: string | null
+  /** Every keyword of the template (thing1, time2, ...) -> the event's value that fills it; the value must fit the keyword's type */
+  keywords: Record<string, unknown>
+  /** false: kept, but the mini-program does not ask for it and nothing is sent */
+  enabled: boolean
+  /** The version GET gave (0 when the event has no template yet) */
+  version: number
+}
+
 export interface TopProduct {
   product_id: string
   /** as its latest paid order line named it; null if only viewed */
@@ -1773,7 +1838,7 @@ export interface WeChatSignInRequest {
   code: string
 }
 
-export type OperationName = 'acceptStaffInvite' | 'acceptStaffInviteWechat' | 'addOrderRemark' | 'adminGetOrder' | 'adminGetProduct' | 'adminListCategories' | 'adminListProducts' | 'approveRefund' | 'blockUser' | 'changeStock' | 'changeTracking' | 'createCategory' | 'createCouponTemplate' | 'createOrderExport' | 'createProduct' | 'createRefund' | 'createStaffInvite' | 'createUpload' | 'deletePickupStore' | 'deleteProduct' | 'deliveryCompanies' | 'endSession' | 'exportProducts' | 'getCustomer' | 'getDashboard' | 'getFreight' | 'getGrowthConfig' | 'getOrderExport' | 'getReconciliation' | 'getSettings' | 'importProducts' | 'listAdminPickupStores' | 'listAudit' | 'listCouponTemplates' | 'listCustomers' | 'listOrdersAdmin' | 'listReconciliation' | 'listRefunds' | 'listStaff' | 'listStaffInvites' | 'mySessions' | 'orderCategories' | 'publishProduct' | 'putFreight' | 'putGrowthConfig' | 'putPickupStore' | 'putSettings' | 'receiveReturn' | 'refresh' | 'rejectRefund' | 'runReconciliation' | 'shipOrder' | 'shippingIssues' | 'signIn' | 'signOut' | 'signOutEverywhere' | 'stockLedger' | 'totpConfirm' | 'totpSetup' | 'unblockUser' | 'unlock' | 'unpublishProduct' | 'updateCategory' | 'updateCouponTemplate' | 'updateProduct' | 'updateStaff' | 'verifyPickup' | 'wechatSignIn' | 'withdrawStaffInvite'
+export type OperationName = 'acceptStaffInvite' | 'acceptStaffInviteWechat' | 'addOrderRemark' | 'adminGetOrder' | 'adminGetProduct' | 'adminListCategories' | 'adminListProducts' | 'adminListSubscribeTemplates' | 'approveRefund' | 'blockUser' | 'changeStock' | 'changeTracking' | 'createCategory' | 'createCouponTemplate' | 'createOrderExport' | 'createProduct' | 'createRefund' | 'createStaffInvite' | 'createUpload' | 'deletePickupStore' | 'deleteProduct' | 'deliveryCompanies' | 'endSession' | 'exportProducts' | 'getCustomer' | 'getDashboard' | 'getFreight' | 'getGrowthConfig' | 'getOrderExport' | 'getReconciliation' | 'getSettings' | 'importProducts' | 'listAdminPickupStores' | 'listAudit' | 'listCouponTemplates' | 'listCustomers' | 'listOrdersAdmin' | 'listReconciliation' | 'listRefunds' | 'listStaff' | 'listStaffInvites' | 'mySessions' | 'orderCategories' | 'publishProduct' | 'putFreight' | 'putGrowthConfig' | 'putPickupStore' | 'putSettings' | 'putSubscribeTemplate' | 'receiveReturn' | 'refresh' | 'rejectRefund' | 'runReconciliation' | 'shipOrder' | 'shippingIssues' | 'signIn' | 'signOut' | 'signOutEverywhere' | 'stockLedger' | 'totpConfirm' | 'totpSetup' | 'unblockUser' | 'unlock' | 'unpublishProduct' | 'updateCategory' | 'updateCouponTemplate' | 'updateProduct' | 'updateStaff' | 'verifyPickup' | 'wechatSignIn' | 'withdrawStaffInvite'
 
 /** The methods these operations use (the shop's has no PATCH, which wx.request cannot send). */
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH'
@@ -1876,11 +1941,13 @@ export const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'invalid_date_range',
   'invalid_day',
   'invalid_idempotency_key',
+  'invalid_keyword_mapping',
   'invalid_parcels',
   'invalid_range',
   'invalid_refresh_token',
   'invalid_request',
   'invalid_sku_id',
+  'invalid_subscribe_page',
   'invalid_target_filter',
   'invalid_token',
   'invalid_totp_code',
@@ -1962,6 +2029,7 @@ export const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'staff_not_found',
   'stale_version',
   'stock_busy',
+  'subscribe_event_not_found',
   'template_exists',
   'token_expired',
   'token_revoked',
@@ -2041,6 +2109,13 @@ export function createClient(transport: Transport) {
       limit?: number
     }, options?: CallOptions): Promise<AdminProductPage> =>
       transport({ operation: 'adminListProducts', method: 'GET', path: '/admin/products', auth: 'required', responseType: 'json', query, options }) as Promise<AdminProductPage>,
+    /**
+     * Subscribe-message templates (GET /admin/subscribe-templates)
+     *
+     * Each event (order_shipped, refund_result) with its Chinese label, the values a template's keywords can map to (name, label, example, the keyword types each fits) and the merchant's template (config; null until saved: PUT with version 0). quota_cap: the sends one shopper can hold per template.
+     */
+    adminListSubscribeTemplates: (options?: CallOptions): Promise<SubscribeEventList> =>
+      transport({ operation: 'adminListSubscribeTemplates', method: 'GET', path: '/admin/subscribe-templates', auth: 'required', responseType: 'json', options }) as Promise<SubscribeEventList>,
     /** Approve a refund (POST /admin/refunds/{refund_id}/approve) */
     approveRefund: (refundId: string, body: RefundDecision, options?: CallOptions): Promise<RefundView> =>
       transport({ operation: 'approveRefund', method: 'POST', path: `/admin/refunds/${encodeURIComponent(refundId)}/approve`, auth: 'required', responseType: 'json', body, options }) as Promise<RefundView>,
@@ -2287,6 +2362,13 @@ export function createClient(transport: Transport) {
      */
     putSettings: (body: SettingsUpdate, options?: CallOptions): Promise<ShopSettings> =>
       transport({ operation: 'putSettings', method: 'PUT', path: '/admin/settings', auth: 'required', responseType: 'json', body, options }) as Promise<ShopSettings>,
+    /**
+     * Set a subscribe-message template (PUT /admin/subscribe-templates/{event})
+     *
+     * template_id from 微信公众平台; keywords: every keyword of the template -> one of the event's values (GET /admin/subscribe-templates lists them and the keyword types each fits: 400 invalid_keyword_mapping names each keyword that does not fit); page: the page the card opens, with {order_id} filled in (400 invalid_subscribe_page); enabled false keeps it but stops asking for it and sending it. version: the one GET gave (0 for an event without a template); 409 stale_version when someone saved in between. 404 subscribe_event_not_found. Audited.
+     */
+    putSubscribeTemplate: (event: string, body: SubscribeTemplateUpdate, options?: CallOptions): Promise<SubscribeTemplate> =>
+      transport({ operation: 'putSubscribeTemplate', method: 'PUT', path: `/admin/subscribe-templates/${encodeURIComponent(event)}`, auth: 'required', responseType: 'json', body, options }) as Promise<SubscribeTemplate>,
     /**
      * Record a return as received (POST /admin/refunds/{refund_id}/receive)
      *

@@ -284,11 +284,13 @@ export type ErrorCode =
   | 'invalid_date_range' // The audit log query has from after to
   | 'invalid_day' // The reconciliation day is not a YYYY-MM-DD date
   | 'invalid_idempotency_key' // The Idempotency-Key must be 8-64 letters, digits, '-' or '_'
+  | 'invalid_keyword_mapping' // A subscribe-message template's keywords do not fit the event; details.problems names each keyword
   | 'invalid_parcels' // The parcels do not fit the delivery kind (lines, carrier or tracking number)
   | 'invalid_range' // An order search date range ends before it starts
   | 'invalid_refresh_token' // The refresh token is unknown, expired or revoked; sign in again
   | 'invalid_request' // The request is not valid; for failed validation, details lists each bad field
   | 'invalid_sku_id' // A SKU id must start with its product id and a dot
+  | 'invalid_subscribe_page' // A subscribe-message template's page has a placeholder the event does not offer
   | 'invalid_target_filter' // target_type and target_id must be given together
   | 'invalid_token' // The bearer token is malformed, badly signed or its account no longer exists; log in again
   | 'invalid_totp_code' // The authenticator (TOTP) code is wrong, expired or already used
@@ -368,8 +370,9 @@ export type ErrorCode =
   | 'split_only_express' // Only express deliveries can be split into several parcels
   | 'staff_changed' // The staff account changed concurrently; reload and retry
   | 'staff_not_found' // No staff account with this name
-  | 'stale_version' // The shop settings were changed by someone else; reload before saving
+  | 'stale_version' // The settings (shop, freight, a pickup store, a subscribe-message template) were changed by someone else; reload before saving
   | 'stock_busy' // The SKU's stock is changing too often right now; retry
+  | 'subscribe_event_not_found' // No such shop event for subscribe messages; details.events lists them
   | 'template_exists' // A coupon template with this id already exists
   | 'token_expired' // The bearer token has expired; log in (or refresh) again
   | 'token_revoked' // The merchant token was revoked (signed out, or all tokens invalidated); get a new one
@@ -696,6 +699,16 @@ export interface Profile {
   blocked?: boolean
 }
 
+export interface PublicTemplate {
+  event: string
+  template_id: string
+}
+
+export interface PublicTemplateList {
+  /** The enabled templates, one per event (two events may share a template id) */
+  items: PublicTemplate[]
+}
+
 export interface Quote {
   lines: QuoteLine[]
   /** Sum of available lines */
@@ -859,6 +872,19 @@ export interface SpecDimension {
   values: string[]
 }
 
+/** POST /me/subscriptions: what wx.requestSubscribeMessage answered, without its errMsg. */
+export interface SubscriptionReport {
+  /** template id -> accept, reject, ban or filter, as wx.requestSubscribeMessage's success answer has them (drop its errMsg) */
+  results: Record<string, unknown>
+}
+
+export interface SubscriptionResult {
+  /** For each accepted template the shop sends: the sends the caller now holds (at most quota_cap) */
+  remaining: Record<string, number>
+  /** Template ids of the report that are not an enabled template of the shop */
+  ignored: string[]
+}
+
 export interface TierProgress {
   id: string
   title: string
@@ -879,7 +905,7 @@ export interface Video {
   duration_seconds?: number | null
 }
 
-export type OperationName = 'acceptShare' | 'cancelOrder' | 'claimCoupon' | 'confirmOrder' | 'createAddress' | 'createOrder' | 'deleteAddress' | 'deleteCartItem' | 'getCart' | 'getOrder' | 'getPickupCode' | 'getProduct' | 'listAddresses' | 'listCategories' | 'listCoupons' | 'listOrders' | 'listPickupStores' | 'listProducts' | 'login' | 'me' | 'myCoupons' | 'myShare' | 'parseAddress' | 'payOrder' | 'previewOrder' | 'putCartItem' | 'requestRefund' | 'sendEvents' | 'shareQrcode' | 'syncOrder' | 'updateAddress'
+export type OperationName = 'acceptShare' | 'cancelOrder' | 'claimCoupon' | 'confirmOrder' | 'createAddress' | 'createOrder' | 'deleteAddress' | 'deleteCartItem' | 'getCart' | 'getOrder' | 'getPickupCode' | 'getProduct' | 'listAddresses' | 'listCategories' | 'listCoupons' | 'listOrders' | 'listPickupStores' | 'listProducts' | 'listSubscribeTemplates' | 'login' | 'me' | 'myCoupons' | 'myShare' | 'parseAddress' | 'payOrder' | 'previewOrder' | 'putCartItem' | 'reportSubscriptions' | 'requestRefund' | 'sendEvents' | 'shareQrcode' | 'syncOrder' | 'updateAddress'
 
 /** The methods these operations use (the shop's has no PATCH, which wx.request cannot send). */
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE'
@@ -982,11 +1008,13 @@ export const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'invalid_date_range',
   'invalid_day',
   'invalid_idempotency_key',
+  'invalid_keyword_mapping',
   'invalid_parcels',
   'invalid_range',
   'invalid_refresh_token',
   'invalid_request',
   'invalid_sku_id',
+  'invalid_subscribe_page',
   'invalid_target_filter',
   'invalid_token',
   'invalid_totp_code',
@@ -1068,6 +1096,7 @@ export const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'staff_not_found',
   'stale_version',
   'stock_busy',
+  'subscribe_event_not_found',
   'template_exists',
   'token_expired',
   'token_revoked',
@@ -1211,6 +1240,13 @@ export function createClient(transport: Transport) {
     }, options?: CallOptions): Promise<ProductPage> =>
       transport({ operation: 'listProducts', method: 'GET', path: '/products', auth: 'none', responseType: 'json', query, options }) as Promise<ProductPage>,
     /**
+     * Subscribe-message templates to ask for (GET /subscribe-templates)
+     *
+     * The enabled templates, by event (order_shipped: ask when the order is paid; refund_result: when a refund is requested). Pass the template ids to wx.requestSubscribeMessage (at most 3 per call on older base libraries, 5 on current ones) and report its answer to POST /me/subscriptions. Cached for a minute.
+     */
+    listSubscribeTemplates: (options?: CallOptions): Promise<PublicTemplateList> =>
+      transport({ operation: 'listSubscribeTemplates', method: 'GET', path: '/subscribe-templates', auth: 'none', responseType: 'json', options }) as Promise<PublicTemplateList>,
+    /**
      * Log in with a wx.login() code (POST /auth/login)
      *
      * Calls WeChat code2session, creates the user on first login and returns the shop's own session token. The WeChat session_key never leaves the server. A first login with `inviter` (the invite code the shop was opened with) binds the new user to that friend.
@@ -1256,6 +1292,13 @@ export function createClient(transport: Transport) {
     /** Put an item in the cart (PUT /cart/items/{sku_id}) */
     putCartItem: (skuId: string, body: CartItemRequest, options?: CallOptions): Promise<Cart> =>
       transport({ operation: 'putCartItem', method: 'PUT', path: `/cart/items/${encodeURIComponent(skuId)}`, auth: 'required', responseType: 'json', body, options }) as Promise<Cart>,
+    /**
+     * Report subscribe-message choices (POST /me/subscriptions)
+     *
+     * results: wx.requestSubscribeMessage's answer without errMsg, template id -> accept, reject, ban or filter (1-5). Each accept of an enabled template adds one send the shop may make to the caller (one-time subscriptions: one accept, one message), up to quota_cap (50) per template; reject, ban and filter change nothing. remaining: the sends now held per accepted template; ignored: ids the shop does not send (not configured or disabled).
+     */
+    reportSubscriptions: (body: SubscriptionReport, options?: CallOptions): Promise<SubscriptionResult> =>
+      transport({ operation: 'reportSubscriptions', method: 'POST', path: '/me/subscriptions', auth: 'required', responseType: 'json', body, options }) as Promise<SubscriptionResult>,
     /**
      * Ask for a refund (POST /orders/{id}/refund)
      *
