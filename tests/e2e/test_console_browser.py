@@ -5,8 +5,10 @@ on screen proves it is shown in Beijing time, whatever the browser's zone).
 
 What a merchant sees: the owner signs in and enrolls the second factor, creates and publishes a
 product with a 2 x 2 SKU matrix and an uploaded image, ships a paid order, sees the dashboard move
-by that order; customer service does not see the finance pages; every page renders without a
-console error. One screenshot per page under $MINISHOP_ARTIFACTS (default test-artifacts/browser/).
+by that order, maps the order-shipped subscribe message to a template (a wrong mapping refused next to
+its row, a concurrent save refused and reloaded); customer service does not see the finance pages;
+every page renders without a console error. One screenshot per page under $MINISHOP_ARTIFACTS
+(default test-artifacts/browser/).
 
 Accounts: the owner is *invited* as an owner with the stack's operator token (dev-merchant, role
 owner) rather than made by `create_owner` (infra.tools.owner): that works once per shop, and the
@@ -440,6 +442,130 @@ def test_customer_service_does_not_see_the_finance_pages(kefu: Role, stack: Stac
     # and the API refuses them too
     assert stack.get("/admin/reconciliation", token=kefu.token).error_code == "permission_denied"
     assert stack.get("/admin/dashboard", token=kefu.token).error_code == "permission_denied"
+
+
+SHIP_TEMPLATE = f"e2eShip{RUN}-6sPTaX0bY4QpWsRbYkYj8dZ2mGr9vXqW"  # as 微信公众平台 shows a template id
+
+
+def pick(page: Any, row: Any, label: str, *, opened: Any = None) -> None:
+    """Chooses ``label`` in the row's select of the event's values (the options show the label first,
+    then the example and the keyword types it fits); ``opened()`` runs while the options show."""
+    row.locator(".el-select").click()
+    if opened:
+        expect(page.get_by_role("option", name=re.compile(f"^{label}")).filter(visible=True)).to_have_count(1)
+        opened()
+    page.get_by_role("option", name=re.compile(f"^{label}")).filter(visible=True).first.click()
+    expect(row.locator(".el-select")).to_contain_text(label)
+    expect(page.locator(".el-select__popper").filter(visible=True)).to_have_count(0)  # closed before the next
+
+
+def test_the_owner_maps_a_subscribe_message_template_and_a_wrong_mapping_is_refused_next_to_its_row(
+        owner: Role, stack: Stack, artifacts: Path) -> None:
+    page, watch = owner.page, owner.watch
+    watch.at = "subscribe-messages"
+    with page.expect_response(lambda r: r.url.endswith("/admin/subscribe-templates")
+                              and r.request.method == "GET") as got:
+        page.goto(stack.console_url + "/#/settings/subscribe-messages")
+    assert got.value.status == 200, got.value.text()
+    before = next(i for i in got.value.json()["items"] if i["event"] == "order_shipped")["config"]
+    settle(page)
+    expect(page.get_by_role("menuitem", name="订阅消息", exact=True)).to_have_class(re.compile(r"is-active"))
+    card = page.locator("[data-test=event-order_shipped]")
+    expect(card.get_by_role("heading", name="订单发货通知")).to_be_visible()
+    refunds = page.locator("[data-test=event-refund_result]")
+    expect(refunds.get_by_role("heading", name="退款结果通知")).to_be_visible()
+    expect(card.get_by_text("微信公众平台 → 订阅消息 → 我的模板")).to_be_visible()
+    expect(card.get_by_text("在发送时会替换成这笔订单的订单号")).to_be_visible()
+    page_input = card.get_by_placeholder("pages/order/detail?id={order_id}")
+    if before is None:  # nothing saved yet: the suggested page is filled in, one empty keyword row
+        expect(card.get_by_text("未设置", exact=True)).to_be_visible()
+        expect(page_input).to_have_value("pages/order/detail?id={order_id}")
+    else:
+        page_input.fill("pages/order/detail?id={order_id}")
+    rows = card.locator("[data-test=keyword-row]")
+    while rows.count() > 1:
+        rows.last.get_by_role("button", name="删除").click()
+    # the template of 微信公众平台: character_string1 订单号, thing2 商品名称
+    card.get_by_placeholder("如 6sPTaX0bY4QpWsRbYkYj8dZ2mGr9vXqW3uJtEoLcNfA").fill(SHIP_TEMPLATE)
+    rows.nth(0).get_by_placeholder("关键词，如 thing1").fill("character_string1")
+    pick(page, rows.nth(0), "订单号")
+    expect(rows.nth(0)).to_contain_text("可填入 character_string（字符串）")
+    card.get_by_role("button", name="添加关键词").click()
+    expect(rows).to_have_count(2)
+    rows.nth(1).get_by_placeholder("关键词，如 thing1").fill("thing2")
+    expect(rows.nth(1)).to_contain_text("事物")  # the keyword's type, read from its name
+    pick(page, rows.nth(1), "商品名称")
+    switch = card.locator(".el-switch")
+    if "is-checked" not in (switch.get_attribute("class") or ""):
+        switch.click()
+    expect(switch).to_have_class(re.compile(r"is-checked"))
+    with page.expect_response(lambda r: r.url.endswith("/admin/subscribe-templates/order_shipped")
+                              and r.request.method == "PUT") as put:
+        card.get_by_role("button", name="保存", exact=True).click()
+    assert put.value.status == 200, put.value.text()
+    expect(page.get_by_text("订单发货通知已保存并启用")).to_be_visible()
+    expect(card.get_by_text("已启用", exact=True)).to_be_visible()
+    expect(card.get_by_text("有未保存的修改")).to_have_count(0)
+    expect(card.get_by_text(re.compile(rf"最近由 {OWNER} 于 \d{{4}}-\d\d-\d\d \d\d:\d\d 修改"))).to_be_visible()
+    shot(owner, artifacts, "subscribe-messages-saved")
+    # the API has it (read with the page's own token: the sign-in's first one may have expired by now)
+    token = put.value.request.all_headers()["authorization"].removeprefix("Bearer ")
+    listed = stack.get("/admin/subscribe-templates", token=token)
+    assert listed.status == 200, listed.text
+    saved = next(i for i in listed.json["items"] if i["event"] == "order_shipped")["config"]
+    assert saved is not None
+    assert (saved["template_id"], saved["page"], saved["keywords"], saved["enabled"]) == (
+        SHIP_TEMPLATE, "pages/order/detail?id={order_id}", {"character_string1": "order_id", "thing2": "product_title"},
+        True)
+    assert saved["version"] == (before["version"] if before else 0) + 1
+    assert saved["updated_by"] == OWNER
+
+    # a wrong mapping: 订单号 (only a character_string) into thing3; the API's refusal, next to the row
+    card.get_by_role("button", name="添加关键词").click()
+    expect(rows).to_have_count(3)
+    rows.nth(2).get_by_placeholder("关键词，如 thing1").fill("thing3")
+    pick(page, rows.nth(2), "订单号", opened=lambda: shot(owner, artifacts, "subscribe-messages-values"))
+    watch.expect("/admin/subscribe-templates/order_shipped", 400,
+                 "the API refuses thing3 -> order_id (invalid_keyword_mapping), as the test asks")
+    with page.expect_response(lambda r: r.url.endswith("/admin/subscribe-templates/order_shipped")
+                              and r.request.method == "PUT") as refused:
+        card.get_by_role("button", name="保存", exact=True).click()
+    assert refused.value.status == 400, refused.value.text()
+    problems = refused.value.json()["error"]["details"]["problems"]
+    assert [(p["keyword"], p["value"], p["fits"]) for p in problems] == [("thing3", "order_id", ["character_string"])]
+    refusal = "“订单号”只能填入 character_string（字符串）类型的关键词，不能填入 thing3（事物类型）。"
+    expect(rows.nth(2).locator(".row-error")).to_have_text(refusal)
+    expect(rows.nth(0).locator(".row-error")).to_have_count(0)
+    expect(rows.nth(1).locator(".row-error")).to_have_count(0)
+    expect(card.locator(".el-alert--error")).to_contain_text("有 1 个模板关键词和填入的内容不匹配")
+    shot(owner, artifacts, "subscribe-messages-refused")
+    # nothing was written
+    again = next(i for i in stack.get("/admin/subscribe-templates", token=token).json["items"]
+                 if i["event"] == "order_shipped")["config"]
+    assert again == saved
+    # 放弃修改: back to what is saved
+    card.get_by_role("button", name="放弃修改").click()
+    expect(rows).to_have_count(2)
+    expect(card.locator(".row-error")).to_have_count(0)
+
+    # someone else saves in between (a time3 发货时间 added): this page's save is refused and it reloads
+    body = {k: saved[k] for k in ("template_id", "page", "enabled", "version")}
+    body["keywords"] = {**saved["keywords"], "time3": "shipped_at"}
+    other = stack.request("PUT", "/admin/subscribe-templates/order_shipped", json_body=body, token=token)
+    assert other.status == 200, other.text
+    switch.click()  # 停用, on the version this page read
+    expect(switch).not_to_have_class(re.compile(r"is-checked"))
+    watch.expect("/admin/subscribe-templates/order_shipped", 409, "saved on the version before the other save "
+                                                                  "(stale_version), as the test asks")
+    card.get_by_role("button", name="保存", exact=True).click()
+    dialog = page.get_by_role("dialog", name="模板已被修改")
+    expect(dialog).to_contain_text("在您编辑期间，其他人保存了“订单发货通知”的模板")
+    dialog.get_by_role("button", name="重新加载").click()
+    expect(rows).to_have_count(3)
+    expect(rows.nth(2).get_by_placeholder("关键词，如 thing1")).to_have_value("time3")
+    expect(rows.nth(2).locator(".el-select")).to_contain_text("发货时间")
+    expect(switch).to_have_class(re.compile(r"is-checked"))  # what is saved: still enabled
+    assert not watch.problems_on("subscribe-messages"), watch.problems_on("subscribe-messages")
 
 
 def settle(page: Any) -> None:

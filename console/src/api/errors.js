@@ -167,6 +167,11 @@ export const MESSAGES = {
   day_not_over: '只能对已经结束的日子对账（北京时间），今天和以后的日子还没有账单。',
   day_too_old: null,
   reconciliation_changed: '这一天的对账刚刚被另一次运行更新了，请刷新后查看。',
+  invalid_keyword_mapping: (d) => (d && Array.isArray(d.problems) && d.problems.length
+    ? `有 ${d.problems.length} 个模板关键词和填入的内容不匹配，请按关键词下方的提示修改。`
+    : '模板关键词和填入的内容不匹配，请检查后再保存。'),
+  invalid_subscribe_page: '跳转页面无效：请填写小程序的页面路径（可带参数），大括号只能用于这个消息提供的占位符，如 {order_id}。',
+  subscribe_event_not_found: '没有这种订阅消息，请刷新页面后重试。',
 
   // WeChat and payments
   wechat_unavailable: '暂时无法连接微信，请稍后再试。',
@@ -218,6 +223,7 @@ const FIELD_LABELS = {
   display_name: '显示名称', status: '状态', channel: '方式', limit: '每页条数', cursor: '分页位置',
   from: '开始日期', to: '结束日期', actor: '操作人', action: '操作', target_type: '对象类型',
   target_id: '对象编号', title: '标题', price: '价格', stock: '库存', phone: '电话',
+  template_id: '模板 ID', page: '跳转页面', keywords: '模板关键词', enabled: '启用',
 }
 
 /**

@@ -55,8 +55,8 @@ export const PERMISSION_TABLE = [
     { permission: 'reconciliation.run', text: '重新对账', roles: OF },
   ] },
   { group: '设置', items: [
-    { permission: 'settings.read', text: '查看店铺设置、运费模板和自提点', roles: OMF },
-    { permission: 'settings.write', text: '修改店铺设置、运费模板和自提点', roles: OM },
+    { permission: 'settings.read', text: '查看店铺设置、运费模板、自提点和订阅消息模板', roles: OMF },
+    { permission: 'settings.write', text: '修改店铺设置、运费模板、自提点和订阅消息模板', roles: OM },
     { permission: 'audit.read', text: '查看操作日志', roles: OF },
     { permission: 'staff.manage', text: '邀请员工、修改角色、停用和解锁账号', roles: OWN },
     { permission: 'account.self', text: '管理自己的登录设备和动态口令', roles: ALL },
