@@ -5,18 +5,22 @@ Chromium at a phone's size, against the local stack's API (served on one origin,
 from __future__ import annotations
 
 import base64
+import json
 import re
+import secrets
 import struct
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from infra.local.template import ROOT
-from tests.e2e.conftest import PATIENCE, Stack
+from tests.e2e.conftest import PATIENCE, REQUEST_TIMEOUT, Stack
 from tests.e2e.console_browser_helpers import artifacts_dir
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -226,12 +230,14 @@ def _shopper_token(page: Any) -> str:
 
 
 def test_a_new_shopper_checks_out_with_a_parsed_address_and_the_best_coupons_and_pays(stack: Stack, browser: Any) -> None:
-    context, page = _phone(browser)
-    try:
-        _checkout_journey(stack, page)
-        assert page.errors == []
-    finally:
-        context.close()
+    # no order message templates enabled: nothing to ask the shopper for at 提交订单, nothing reported
+    with _order_templates(stack, {"order_shipped": None, "refund_result": None}):
+        context, page = _phone(browser)
+        try:
+            _checkout_journey(stack, page)
+            assert page.errors == []
+        finally:
+            context.close()
 
 
 def _add_to_cart_with_the_gift_pack(stack: Stack, page: Any, product_id: str, sku: dict[str, Any], times: int) -> str:
@@ -287,6 +293,129 @@ def test_a_shopper_picks_up_at_a_store_and_the_order_shows_its_pickup_code(stack
         context.close()
 
 
+ORDER_EVENTS = ("order_shipped", "refund_result")  # what 提交订单 asks for (miniprogram/src/api/subscribe.ts)
+SAVED = ("template_id", "page", "keywords", "enabled")
+
+
+def _merchant_token() -> str:
+    """The operator's token the stack issued at start (dev-merchant, role owner)."""
+    return (ROOT / ".dev" / "credentials" / "merchant_token.txt").read_text().strip()
+
+
+@contextmanager
+def _order_templates(stack: Stack, wanted: dict[str, dict[str, Any] | None]) -> Iterator[None]:
+    """The merchant's subscribe-message templates of the events in ``wanted`` for the length of a test
+    (the tests share one stack): a template (template_id, page, keywords) saved enabled, or None for
+    none to ask for (a saved one is disabled). Afterwards each is put back as it was; one saved here
+    where there was none is left disabled (a template cannot be deleted)."""
+    token = _merchant_token()
+
+    def configs() -> dict[str, dict[str, Any] | None]:
+        reply = stack.get("/admin/subscribe-templates", token=token)
+        assert reply.status == 200, reply.text
+        return {e["event"]: e["config"] for e in reply.json["items"]}
+
+    def put(event: str, body: dict[str, Any]) -> None:
+        current = configs()[event]
+        if current and {k: current[k] for k in SAVED} == body:
+            return
+        reply = stack.request("PUT", f"/admin/subscribe-templates/{event}", token=token,
+                              json_body={**body, "version": current["version"] if current else 0})
+        assert reply.status == 200, reply.text
+
+    before = configs()
+    try:
+        for event, template in wanted.items():
+            if template is not None:
+                put(event, {"page": None, **template, "enabled": True})
+            elif before[event] and before[event]["enabled"]:
+                put(event, {**{k: before[event][k] for k in SAVED}, "enabled": False})
+        yield
+    finally:
+        after = configs()
+        for event in wanted:
+            if before[event]:
+                put(event, {k: before[event][k] for k in SAVED})
+            elif after[event] and after[event]["enabled"]:
+                put(event, {**{k: after[event][k] for k in SAVED}, "enabled": False})
+
+
+def _subscription_reports(page: Any) -> list[Any]:
+    """The page's POST /me/subscriptions (the answers to the subscribe popup), as they are answered."""
+    sent: list[Any] = []
+    page.on("response", lambda r: sent.append(r) if r.url.endswith("/api/me/subscriptions")
+            and r.request.method == "POST" else None)
+    return sent
+
+
+def _simulator_subscribe_calls(page: Any) -> list[Any]:
+    """The page's calls to the simulator's subscribe controls (the H5 build's stand-in for the popup)."""
+    sent: list[Any] = []
+    page.on("request", lambda r: sent.append(r) if "/sim/_sim/subscribe/" in r.url else None)
+    return sent
+
+
+def test_a_shopper_who_places_an_order_is_asked_for_its_messages_and_the_accept_is_counted(
+        stack: Stack, browser: Any) -> None:
+    """提交订单 asks for the shop's order message templates (the H5 build's stand-in for the popup
+    accepts every one in the simulator, as a shopper tapping 允许 would) and reports the answer: the
+    API counts one send for the shopper, and the simulator (WeChat) holds the accept too."""
+    template_id = f"e2e-shipped-{secrets.token_hex(6)}"
+    keys = {"character_string1": "order_id", "thing2": "product_title"}
+    registered = stack.sim("/_sim/subscribe/templates", {"template_id": template_id, "keys": list(keys)})
+    assert registered.status == 200, registered.text  # the template in 微信公众平台
+    product = stack.get("/products/p-hoodie").json
+    sku = next(s for s in product["skus"] if s["stock"] > 3)
+    shipped = {"template_id": template_id, "page": "pages/order/detail?id={order_id}", "keywords": keys}
+    with _order_templates(stack, {"order_shipped": shipped, "refund_result": None}):
+        offered = [t for t in stack.get("/subscribe-templates").json["items"] if t["event"] in ORDER_EVENTS]
+        assert offered == [{"event": "order_shipped", "template_id": template_id}], offered
+        context, page = _phone(browser)
+        try:
+            reports, popups = _subscription_reports(page), _simulator_subscribe_calls(page)
+            token = _add_to_cart_with_the_gift_pack(stack, page, "p-hoodie", sku, times=1)
+            page.locator("[data-test=go-cart]").click()
+            page.locator("[data-test=checkout]").click()
+            page.locator("[data-test=delivery-pickup]").click()
+            expect(page.locator("[data-test=store].on")).to_have_count(1)
+            expect(page.locator("[data-test=submit]")).not_to_have_class(re.compile(r"\boff\b"))  # priced: orderable
+            assert popups == [] and reports == []  # nothing before the tap
+            page.locator("[data-test=submit]").click()
+            expect(page.locator("[data-test=status]")).to_have_text("待取货")  # the checkout went on and paid
+            order = stack.get("/orders", token=token).json["items"][0]
+            assert order["status"] == "PAID", order
+
+            deadline = time.monotonic() + PATIENCE
+            while not reports and time.monotonic() < deadline:
+                page.wait_for_timeout(200)
+            assert len(reports) == 1, reports
+            assert reports[0].request.post_data_json == {"results": {template_id: "accept"}}
+            assert reports[0].status == 200
+            assert reports[0].json() == {"remaining": {template_id: 1}, "ignored": []}
+            accepted = [r.post_data_json for r in popups]
+            code = page.evaluate("() => localStorage.getItem('minishop.h5-login-code')")
+            assert accepted == [{"code": code, "template_id": template_id, "times": 1}], accepted
+
+            from shop.adapters import db
+            from shop.messaging import quota
+
+            user_id = stack.get("/me", token=token).json["id"]
+            with stack.domain():
+                profile = db.from_item(db.client().get_item(
+                    TableName=db.table(), Key={"PK": {"S": f"USER#{user_id}"}, "SK": {"S": "PROFILE"}},
+                    ConsistentRead=True)["Item"])
+                assert quota.remaining(user_id, template_id) == 1  # the shop's count: one send
+            query = urllib.parse.urlencode({"openid": profile["openid"], "template_id": template_id})
+            with urllib.request.urlopen(f"{stack.wechat_url}/_sim/subscribe/quota?{query}",
+                                        timeout=REQUEST_TIMEOUT) as reply:
+                assert json.loads(reply.read()) == {"remaining": 1}  # WeChat's: the shopper accepted it once
+            shot(page, "11d-order-after-subscribe")
+            assert page.errors == []
+        finally:
+            context.close()
+    assert template_id not in {t["template_id"] for t in stack.get("/subscribe-templates").json["items"]}
+
+
 def _event_batches(page: Any) -> list[dict[str, Any]]:
     """What the page sends to POST /events, with the API's answer, as it happens."""
     sent: list[dict[str, Any]] = []
@@ -301,6 +430,8 @@ def _event_batches(page: Any) -> list[dict[str, Any]]:
 
 def _checkout_journey(stack: Stack, page: Any) -> None:
     batches = _event_batches(page)
+    reports, popups = _subscription_reports(page), _simulator_subscribe_calls(page)
+    assert not [t for t in stack.get("/subscribe-templates").json["items"] if t["event"] in ORDER_EVENTS]
     product = stack.get("/products/p-tee-basic").json
     sku = next(s for s in product["skus"] if s["stock"] > 5)
     token = _add_to_cart_with_the_gift_pack(stack, page, "p-tee-basic", sku, times=2)
@@ -372,6 +503,7 @@ def _checkout_journey(stack: Stack, page: Any) -> None:
     assert len({b["anonymous_id"] for b in batches}) == 1 and len({b["batch_id"] for b in batches}) == len(batches)
     viewed = [e for b in batches for e in b["events"] if e["type"] == "product_view"]
     assert {e["product_id"] for e in viewed} == {"p-tee-basic"}
+    assert reports == [] and popups == []  # no template: 提交订单 asked nothing and reported nothing
 
 
 def test_a_friend_who_opens_a_shoppers_share_is_bound_to_them(stack: Stack, browser: Any) -> None:

@@ -109,9 +109,10 @@ function safeJson(text: string): unknown {
   }
 }
 
-// The local WeChat simulator (H5 build for make dev only: its stand-in for wx.requestPayment)
-export function simulator(method: ApiRequest['method'], path: string): Promise<unknown> {
-  return send({ method, path, base: SIM_BASE })
+// The local WeChat simulator (H5 build for make dev only: its stand-in for wx.requestPayment and
+// for the shopper's side of wx.requestSubscribeMessage)
+export function simulator(method: ApiRequest['method'], path: string, body?: unknown): Promise<unknown> {
+  return send({ method, path, body, base: SIM_BASE })
 }
 
 let signingIn: Promise<string> | null = null
